@@ -65,3 +65,13 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 export type { Logger };
+
+/** Where a handler's replies go; the adapter implements it per incoming message. */
+export interface Outbox {
+  reply(reply: Reply): Promise<void>;
+}
+
+/** What every adapter drives: one call per incoming message. */
+export interface Bot {
+  handle(message: IncomingMessage, out: Outbox): Promise<void>;
+}
