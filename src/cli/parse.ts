@@ -1,0 +1,204 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PlanError } from '../plan/errors.js';
+import { parsePlan } from '../plan/parse.js';
+import { Ledger, type PlanDocument } from '../plan/schema.js';
+import { exportCsv } from '../ledger/export/csv.js';
+import { exportJson } from '../ledger/export/json.js';
+import { exportMarkdown } from '../ledger/export/markdown.js';
+import { exportXlsx } from '../ledger/export/xlsx.js';
+import { ledgerRows } from '../ledger/rows.js';
+import { writeFileAtomic, type CliIO } from './io.js';
+
+/**
+ * `cli parse <files…> [--format json|csv|xlsx|md] [--out FILE]`.
+ * Every file is read and parsed before anything is written: one bad document
+ * means no output at all, so a script never picks up a partial ledger.
+ */
+
+export const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Work plans are a few hundred KB at most; refuse to slurp anything absurd. */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+const EXIT_OK = 0;
+const EXIT_INPUT = 1;
+const EXIT_USAGE = 2;
+const EXIT_INTERNAL = 70;
+
+export const PARSE_HELP = [
+  '用法 / usage: npm run -s cli -- parse <文件 files…> [--format json|csv|xlsx|md] [--out 输出文件]',
+  '',
+  '  解析工作要点文件（UTF-8 或 GBK/GB18030），输出任务台账。',
+  '  Parse work-plan files into a task ledger.',
+  '',
+  '  -f, --format  json（默认，输出到标准输出）| csv | xlsx（必须配合 --out）| md',
+  '                省略时按 --out 的扩展名推断 / inferred from --out when omitted',
+  '  -o, --out     写入文件（全部解析成功后原子写入）/ write to FILE atomically, only if every file parsed',
+  '  -h, --help    显示本帮助 / show this help',
+  '',
+].join('\n');
+
+type ParseFn = (input: Uint8Array, file: string) => PlanDocument;
+
+export function run(argv: string[], io: CliIO): Promise<number> {
+  return runParse(argv, io, parsePlan);
+}
+
+/** `run` with the parser passed in, so the CLI's own behaviour can be tested apart from the parser's. */
+export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promise<number> {
+  let values: { format?: string; out?: string; help?: boolean };
+  let files: string[];
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: {
+        format: { type: 'string', short: 'f' },
+        out: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    values = parsed.values;
+    files = parsed.positionals;
+  } catch (error) {
+    return usage(io, `参数错误：${(error as Error).message}`);
+  }
+  if (values.help) {
+    io.stdout.write(PARSE_HELP);
+    return EXIT_OK;
+  }
+  if (files.length === 0) return usage(io, '缺少要解析的文件 / no input files');
+  if (values.out !== undefined && values.out.trim() === '') return usage(io, '--out 需要一个文件名 / --out needs a file name');
+
+  const format = chooseFormat(values.format, values.out);
+  if (!format) {
+    return usage(io, `不支持的格式：${values.format}（可选 ${FORMATS.join('、')}） / unsupported format`);
+  }
+  if (format === 'xlsx' && values.out === undefined) {
+    return usage(io, 'xlsx 格式必须用 --out 指定输出文件 / xlsx needs --out FILE');
+  }
+
+  // Parse everything first; collect every failure so one run reports them all.
+  const documents: PlanDocument[] = [];
+  const failures: string[] = [];
+  for (const file of files) {
+    const result = await parseOne(file, io, parse);
+    if (typeof result === 'string') failures.push(`${file}：${result}`);
+    else documents.push(result);
+  }
+  if (failures.length > 0) {
+    for (const f of failures) io.stderr.write(`解析失败 / failed: ${f}\n`);
+    io.stderr.write(values.out !== undefined ? `未写入 ${values.out}（没有生成任何输出） / nothing written\n` : '没有生成任何输出 / no output\n');
+    return EXIT_INPUT;
+  }
+
+  // The parser's output is the JSON contract other tools rely on: check it rather than print something malformed.
+  const checked = Ledger.safeParse({ documents });
+  if (!checked.success) {
+    io.log.error({ event: 'cli.parse.contract_violation', issues: checked.error.issues.slice(0, 5) }, 'parser output breaks the ledger schema');
+    io.stderr.write(`内部错误：解析结果不符合台账格式 / internal error: parser output breaks the ledger schema\n${checked.error.message}\n`);
+    return EXIT_INTERNAL;
+  }
+  // Print the parser's objects, not zod's copy, so fields added to the parser but not yet to the schema survive.
+  const ledger: Ledger = { documents };
+
+  let output: string | Buffer;
+  try {
+    output = await render(ledger, format, io);
+  } catch (error) {
+    io.log.error({ event: 'cli.parse.render_failed', format, err: error }, 'render failed');
+    io.stderr.write(`内部错误：生成 ${format} 失败 / internal error rendering ${format}: ${(error as Error).message}\n`);
+    return EXIT_INTERNAL;
+  }
+
+  const rowsCount = ledger.documents.reduce((n, d) => n + d.tasks.length, 0);
+  if (values.out === undefined) {
+    io.stdout.write(output);
+  } else {
+    const target = resolve(io.cwd, values.out);
+    try {
+      await writeFileAtomic(target, output);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      io.log.warn({ event: 'cli.parse.write_failed', target, code }, 'cannot write output');
+      io.stderr.write(`无法写入 ${values.out}：${describeFsError(code, error)} / cannot write output\n`);
+      return EXIT_INPUT;
+    }
+    io.stderr.write(`已写入 ${values.out}：${ledger.documents.length} 个文件，${rowsCount} 项任务 / written\n`);
+  }
+  io.log.info({ event: 'cli.parse.done', files: files.length, tasks: rowsCount, format, out: values.out ?? 'stdout' }, 'parsed');
+  return EXIT_OK;
+}
+
+function chooseFormat(flag: string | undefined, out: string | undefined): Format | undefined {
+  if (flag !== undefined) return (FORMATS as readonly string[]).includes(flag) ? (flag as Format) : undefined;
+  const ext = out === undefined ? '' : extname(out).slice(1).toLowerCase();
+  if (ext === 'markdown') return 'md';
+  return (FORMATS as readonly string[]).includes(ext) ? (ext as Format) : 'json';
+}
+
+/** A parsed document, or the Chinese reason it could not be read. */
+async function parseOne(file: string, io: CliIO, parse: ParseFn): Promise<PlanDocument | string> {
+  const path = resolve(io.cwd, file);
+  let bytes: Uint8Array;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return '这是一个目录，不是文件 / is a directory';
+    if (info.size > MAX_INPUT_BYTES) return `文件过大（超过 ${MAX_INPUT_BYTES / 1024 / 1024} MB） / file too large`;
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.log.warn({ event: 'cli.parse.read_failed', file, code }, 'cannot read input');
+    return describeFsError(code, error);
+  }
+  try {
+    return parse(bytes, basename(file));
+  } catch (error) {
+    if (error instanceof PlanError) {
+      io.log.warn({ event: 'cli.parse.rejected', file, code: error.code }, 'document rejected');
+      return error.message;
+    }
+    io.log.error({ event: 'cli.parse.crash', file, err: error }, 'parser threw');
+    return `解析器内部错误 / internal parser error: ${(error as Error)?.message ?? String(error)}`;
+  }
+}
+
+function describeFsError(code: string | undefined, error: unknown): string {
+  switch (code) {
+    case 'ENOENT':
+      return '找不到文件或目录 / no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return '没有权限 / permission denied';
+    case 'EISDIR':
+      return '这是一个目录，不是文件 / is a directory';
+    case 'ENOTDIR':
+      return '路径中有一段不是目录 / a path component is not a directory';
+    case 'ENOSPC':
+      return '磁盘空间不足 / no space left on device';
+    default:
+      return `${(error as Error)?.message ?? String(error)}`;
+  }
+}
+
+async function render(ledger: Ledger, format: Format, io: CliIO): Promise<string | Buffer> {
+  switch (format) {
+    case 'json':
+      return exportJson(ledger);
+    case 'csv':
+      return exportCsv(ledgerRows(ledger));
+    case 'md':
+      return exportMarkdown(ledgerRows(ledger));
+    case 'xlsx':
+      return exportXlsx(ledgerRows(ledger), { created: io.clock.now() });
+  }
+}
+
+function usage(io: CliIO, message: string): number {
+  io.stderr.write(`${message}\n\n${PARSE_HELP}`);
+  return EXIT_USAGE;
+}
