@@ -80,10 +80,13 @@ export interface RowOptions {
   extras?: (ref: LedgerRow['ref'], task: Task, doc: PlanDocument) => RowExtras | undefined;
 }
 
-/** Columns to print for these rows: the live ones only when some row has data for them. */
+/**
+ * Columns to print for these rows: the live block (all three, so the layout
+ * does not shift with the data) only when some row carries progress.
+ */
 export function columnsFor(rows: readonly LedgerRow[]): Column[] {
-  const live = LIVE_COLUMNS.filter((c) => rows.some((r) => r[c.key] !== undefined));
-  return [...BASE_COLUMNS, ...live];
+  const live = rows.some((r) => LIVE_COLUMNS.some((c) => r[c.key] !== undefined));
+  return live ? [...BASE_COLUMNS, ...LIVE_COLUMNS] : [...BASE_COLUMNS];
 }
 
 export function cellValue(row: LedgerRow, key: ColumnKey): string {
