@@ -1,0 +1,48 @@
+import iconv from 'iconv-lite';
+import { PlanError } from './errors.js';
+
+/** Plans above this size are not work plans; refuse them before doing any work. */
+export const MAX_PLAN_BYTES = 5 * 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Bytes as received -> text. Government sites still publish GB2312/GBK/GB18030
+ * text, so anything that is not valid UTF-8 is read as GB18030 (a superset of
+ * both). UTF-16 with a BOM is accepted because Windows editors produce it.
+ */
+export function decodePlan(input: string | Uint8Array, file: string): string {
+  if (typeof input === 'string') return checkText(input.replace(/^\uFEFF/, ''), file);
+  if (input.byteLength > MAX_PLAN_BYTES) {
+    throw new PlanError('too-large', `文件 ${file} 超过 5 MB，不像是一份工作要点，未导入`, file);
+  }
+  const b = input;
+  let text: string;
+  if (b[0] === 0xff && b[1] === 0xfe) text = new TextDecoder('utf-16le').decode(b.subarray(2));
+  else if (b[0] === 0xfe && b[1] === 0xff) text = new TextDecoder('utf-16be').decode(b.subarray(2));
+  else {
+    if (b.includes(0)) throw binary(file);
+    try {
+      text = utf8.decode(b);
+    } catch {
+      text = iconv.decode(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 'gb18030');
+    }
+  }
+  return checkText(text.replace(/^\uFEFF/, ''), file);
+}
+
+function binary(file: string): PlanError {
+  return new PlanError('binary', `文件 ${file} 是二进制文件（不是文本），请另存为 .txt 或 .md 后再导入`, file);
+}
+
+function checkText(text: string, file: string): string {
+  if (text.trim() === '') throw new PlanError('empty', `文件 ${file} 是空的，没有可导入的内容`, file);
+  // Control characters or replacement characters in bulk mean the bytes were not text.
+  let bad = 0;
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) bad++;
+  }
+  if (bad > 0 && bad / text.length > 0.01) throw binary(file);
+  return text;
+}
