@@ -44,9 +44,9 @@ function isSubcommand(name: string): name is SubcommandName {
 }
 
 /** Load src/cli/<name>.ts; undefined when the file does not exist (yet). */
-async function loadSubcommand(name: SubcommandName): Promise<SubcommandRun | undefined> {
+async function loadSubcommand(name: SubcommandName, moduleDir: URL): Promise<SubcommandRun | undefined> {
   // Built from a URL, not a literal, so typechecking does not require modules other people have yet to write.
-  const url = new URL(`./cli/${name}.js`, import.meta.url);
+  const url = new URL(`${name}.js`, moduleDir);
   let mod: { run?: unknown };
   try {
     mod = (await import(url.href)) as { run?: unknown };
@@ -54,7 +54,7 @@ async function loadSubcommand(name: SubcommandName): Promise<SubcommandRun | und
     if (isMissing(error, url)) return undefined;
     throw error;
   }
-  if (typeof mod.run !== 'function') throw new Error(`src/cli/${name}.ts does not export run(argv, io)`);
+  if (typeof mod.run !== 'function') throw new Error(`${fileURLToPath(url)} does not export run(argv, io)`);
   return mod.run as SubcommandRun;
 }
 
@@ -69,7 +69,14 @@ function isMissing(error: unknown, url: URL): boolean {
   return missing !== undefined && wanted.has(missing);
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+const MODULE_DIR = new URL('./cli/', import.meta.url);
+
+export interface MainOptions {
+  /** Where subcommand modules live (a directory URL ending in "/"); tests point it elsewhere. */
+  moduleDir?: URL;
+}
+
+export async function main(argv: string[], io: CliIO, options: MainOptions = {}): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first.startsWith('-')) {
     // Only global flags may come before the subcommand.
@@ -91,7 +98,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`未知子命令：${first} / unknown subcommand\n\n${helpText()}`);
     return EXIT.usage;
   }
-  const run = await loadSubcommand(first);
+  const run = await loadSubcommand(first, options.moduleDir ?? MODULE_DIR);
   if (!run) {
     io.stderr.write(`子命令 ${first} 尚未提供（缺少 src/cli/${first}.ts） / subcommand "${first}" is not available yet\n`);
     io.log.warn({ event: 'cli.subcommand_missing', subcommand: first }, 'subcommand module missing');
