@@ -1,0 +1,59 @@
+import type { Block, Reply } from '../../chat/types.js';
+import { displayWidth, padEnd } from './width.js';
+
+/**
+ * Reply -> terminal text. Pure. Strings in a reply come from documents and
+ * users, so control characters (ANSI escapes could recolour or clear the
+ * operator's terminal) are removed; everything else is printed as written.
+ */
+
+// C0 controls except \n, DEL, and C1 controls.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/gu;
+
+function clean(s: string): string {
+  return s.replace(/\r\n?/gu, '\n').replace(/\t/gu, ' ').replace(CONTROL, '');
+}
+
+/** One line only: table cells and list items must not break the layout. */
+function oneLine(s: string): string {
+  return clean(s).replace(/\n+/gu, ' ');
+}
+
+const DIVIDER = '─'.repeat(24);
+
+function renderTable(columns: string[], rows: string[][]): string[] {
+  const cells = [columns, ...rows].map((r) => columns.map((_, i) => oneLine(r[i] ?? '')));
+  const widths = columns.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i]!))));
+  const line = (r: string[]) => r.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd();
+  const [head, ...body] = cells;
+  return [line(head!), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)];
+}
+
+function renderBlock(block: Block): string[] {
+  switch (block.kind) {
+    case 'text':
+      return clean(block.text).split('\n');
+    case 'fields':
+      return block.items.map((f) => `${oneLine(f.label)}：${oneLine(f.value)}`);
+    case 'list':
+      return block.items.map((item) => `• ${oneLine(item)}`);
+    case 'table':
+      return renderTable(block.columns, block.rows);
+    case 'note':
+      return clean(block.text)
+        .split('\n')
+        .map((l) => `※ ${l}`);
+    case 'divider':
+      return [DIVIDER];
+    case 'actions':
+      // The terminal cannot click; show what the buttons would offer.
+      return [`可选操作：${block.buttons.map((b) => `[${oneLine(b.label)}]`).join(' ')}`];
+  }
+}
+
+export function renderText(reply: Reply): string {
+  const lines: string[] = [];
+  if (reply.title) lines.push(`【${oneLine(reply.title)}】`);
+  for (const block of reply.blocks) lines.push(...renderBlock(block));
+  return lines.map((l) => l.trimEnd()).join('\n');
+}
