@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Level } from 'pino';
 import { systemClock, type Clock } from '../chat/types.js';
+import { createLogger, silentLogger, type CapturedLogger, type Logger } from '../log.js';
 
 /**
  * Everything a subcommand touches outside pure code. Subcommands receive it
@@ -20,7 +21,9 @@ export interface CliIO {
   readonly clock: Clock;
 }
 
-/** The real process. Logs are silent unless LOG_LEVEL asks: stderr is for people. */
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** The real process. Logs (JSON, to stderr) are off unless LOG_LEVEL asks: stderr is for people first. */
 export function processIO(): CliIO {
   // A closed pipe (`cli parse … | head`) is the reader's choice, not a crash.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -32,12 +35,19 @@ export function processIO(): CliIO {
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
-    log: pino({ level: process.env.LOG_LEVEL ?? 'silent', base: { app: 'duban-cli' } }, pino.destination(2)),
+    log: createLogger({ level: cliLogLevel(process.env.LOG_LEVEL), name: 'duban-cli', destination: 2 }),
     clock: systemClock,
   };
 }
 
+function cliLogLevel(raw: string | undefined): Level | 'silent' {
+  const level = raw?.trim().toLowerCase();
+  return level && LEVELS.has(level) ? (level as Level | 'silent') : 'silent';
+}
+
 export interface MemoryIO extends CliIO {
+  /** Every structured log line, parsed. */
+  readonly log: CapturedLogger;
   /** Everything written to stdout, decoded as UTF-8. */
   out(): string;
   /** Raw stdout bytes (for binary output). */
@@ -57,7 +67,7 @@ export function memoryIO(options: { cwd: string; env?: Record<string, string | u
       isTTY: options.isTTY ?? false,
     },
     stderr: { write: (chunk: string) => err.push(chunk) },
-    log: pino({ level: 'silent' }),
+    log: silentLogger(),
     clock: options.clock ?? systemClock,
     out: () => Buffer.concat(out).toString('utf8'),
     outBytes: () => Buffer.concat(out),
