@@ -1,3 +1,4 @@
+import { isGenericUnitName } from '../units/normalize.js';
 import type { ReminderTarget, UnitResolver } from './types.js';
 
 /**
@@ -13,7 +14,8 @@ export const NO_LEAD = '未明确牵头单位';
 export function isGenericUnit(name: string, declaredGeneric: readonly string[] = []): boolean {
   const n = name.trim();
   if (declaredGeneric.includes(n)) return true;
-  return n.startsWith('各') || /有关|相关|各部门|各单位/u.test(n);
+  // The unit directory's rule (used by /绑定 too), plus the issue's: 各…, …有关/相关…, …各部门.
+  return isGenericUnitName(n) || n.startsWith('各') || /有关|相关|各部门|各单位/u.test(n);
 }
 
 export interface Recipient {

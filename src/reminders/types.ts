@@ -56,8 +56,12 @@ export const ReminderConfig = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
     .default('09:00'),
-  /** Days before a deadline to send a notice; the due-day notice is always sent. */
-  offsets: z.array(z.number().int().min(1).max(60)).default([7, 3, 1]),
+  /**
+   * Days before a deadline to send a notice; the due-day notice is always sent
+   * (0 is accepted and means just that). Only 7, 3 and 1 have a kind in the
+   * schedule contract; other offsets are not scheduled.
+   */
+  offsets: z.array(z.number().int().min(0).max(366)).default([7, 3, 1]),
   /** Working days after the 催办 before the 通报 to the supervisors. */
   escalateAfterWorkdays: z.number().int().min(1).max(30).default(3),
   /** Calendar days between repeats of 催办/通报 while a task stays overdue. */
