@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import type { IncomingMessage } from '../../chat/types.js';
+
+/**
+ * Lark event payloads as the SDK hands them to handlers: the v2 envelope's
+ * `header` and `event` merged into one object. zod keeps malformed pushes at
+ * the edge; unknown fields pass through (Lark adds fields over time).
+ */
+
+const headerFields = {
+  event_id: z.string().min(1),
+  event_type: z.string().optional(),
+  create_time: z.string().optional(),
+  token: z.string().optional(),
+  app_id: z.string().optional(),
+  tenant_key: z.string().optional(),
+};
+
+const userId = z.object({
+  open_id: z.string().optional(),
+  user_id: z.string().optional(),
+  union_id: z.string().optional(),
+});
+
+const mention = z.object({
+  key: z.string(),
+  id: userId.partial().optional(),
+  name: z.string().optional(),
+  tenant_key: z.string().optional(),
+});
+
+export const messageReceiveSchema = z.object({
+  ...headerFields,
+  sender: z.object({
+    sender_id: userId.optional(),
+    sender_type: z.string().optional(),
+    tenant_key: z.string().optional(),
+  }),
+  message: z.object({
+    message_id: z.string().min(1),
+    root_id: z.string().optional(),
+    parent_id: z.string().optional(),
+    chat_id: z.string().min(1),
+    chat_type: z.string(),
+    message_type: z.string(),
+    content: z.string(),
+    mentions: z.array(mention).optional(),
+  }),
+});
+export type MessageReceiveEvent = z.infer<typeof messageReceiveSchema>;
+
+export const botMenuSchema = z.object({
+  ...headerFields,
+  event_key: z.string(),
+  operator: z.object({
+    operator_name: z.string().optional(),
+    operator_id: userId,
+  }),
+});
+export type BotMenuEvent = z.infer<typeof botMenuSchema>;
+
+export const botAddedSchema = z.object({
+  ...headerFields,
+  chat_id: z.string().min(1),
+  operator_id: userId.optional(),
+  name: z.string().optional(),
+});
+export type BotAddedEvent = z.infer<typeof botAddedSchema>;
+
+export const cardActionSchema = z.object({
+  ...headerFields,
+  operator: z.object({ open_id: z.string().optional(), user_id: z.string().optional() }).loose().optional(),
+  action: z.object({ value: z.unknown().optional(), tag: z.string().optional() }).loose().optional(),
+  context: z.object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional() }).loose().optional(),
+});
+export type CardActionEvent = z.infer<typeof cardActionSchema>;
+
+/** Default bot-menu keys -> command text; deployments can extend it. */
+export const DEFAULT_MENU_COMMANDS: Readonly<Record<string, string>> = {
+  help: '/帮助',
+  files: '/文件',
+  due: '/截止',
+  deadline: '/截止',
+};
+
+export const NON_TEXT_NOTE = '目前只能识别文字消息，请直接输入文字，例如“/帮助”。';
+
+export type Translation =
+  | { kind: 'message'; message: IncomingMessage }
+  /** A non-text message addressed to the bot: answer with NON_TEXT_NOTE. */
+  | { kind: 'unsupported'; messageId: string; messageType: string }
+  /** Nothing to do (e.g. a message from another bot); `reason` is for the log. */
+  | { kind: 'ignore'; reason: string };
+
+const textContent = z.object({ text: z.string() });
+
+/**
+ * im.message.receive_v1 -> IncomingMessage. Strips only the bot's own mention
+ * (matched by open_id, not by name: a user could be called "督办" too) and
+ * renders every other mention placeholder as "@name".
+ */
+export function translateMessage(evt: MessageReceiveEvent, botOpenId: string): Translation {
+  const { message, sender } = evt;
+  if (sender.sender_type && sender.sender_type !== 'user') {
+    return { kind: 'ignore', reason: `sender_type_${sender.sender_type}` };
+  }
+  const mentions = message.mentions ?? [];
+  const mentionsBot = mentions.some((m) => m.id?.open_id === botOpenId);
+  const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
+  if (message.message_type !== 'text') {
+    // In groups only answer what was addressed to us, or every shared image gets a note.
+    if (chatType === 'group' && !mentionsBot) return { kind: 'ignore', reason: 'non_text_not_addressed' };
+    return { kind: 'unsupported', messageId: message.message_id, messageType: message.message_type };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.content);
+  } catch {
+    return { kind: 'ignore', reason: 'content_not_json' };
+  }
+  const content = textContent.safeParse(parsed);
+  if (!content.success) return { kind: 'ignore', reason: 'content_without_text' };
+
+  let text = content.data.text;
+  // Longest keys first so "@_user_10" is not eaten by "@_user_1".
+  for (const m of [...mentions].sort((a, b) => b.key.length - a.key.length)) {
+    const replacement = m.id?.open_id === botOpenId ? ' ' : `@${m.name ?? ''}`;
+    text = text.split(m.key).join(replacement);
+  }
+  text = text.replace(/[ \t\u3000]+/g, ' ').replace(/ *\n */g, '\n').trim();
+
+  const out: IncomingMessage = {
+    platform: 'lark',
+    tenant: evt.tenant_key ?? sender.tenant_key ?? '',
+    chatId: message.chat_id,
+    chatType,
+    senderId: sender.sender_id?.open_id ?? '',
+    text,
+    mentionsBot,
+    messageId: message.message_id,
+  };
+  if (message.parent_id) out.parentId = message.parent_id;
+  return { kind: 'message', message: out };
+}
+
+/** Bot menu click -> the command it stands for; an unmapped key becomes "/key". */
+export function menuCommandText(eventKey: string, map: Readonly<Record<string, string>>): string {
+  const mapped = map[eventKey];
+  if (mapped) return mapped;
+  return eventKey.startsWith('/') ? eventKey : `/${eventKey}`;
+}
+
+/** Dedupe key: Lark says message_id, not event_id, identifies a message across re-pushes. */
+export function messageDedupeKey(tenant: string, messageId: string): string {
+  return `lark:msg:${tenant}:${messageId}`;
+}
+
+export function eventDedupeKey(eventId: string): string {
+  return `lark:evt:${eventId}`;
+}
