@@ -20,7 +20,7 @@ const LABEL_LEAD = '(?:牵头单位|牵头部门|主办单位|主责单位|牵�
 const LABEL_CO = '(?:责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|协同单位|协助单位)';
 
 function labelled(content: string): { leads: string[]; co: string[] } | undefined {
-  const re = new RegExp(`(${LABEL_LEAD}|${LABEL_CO})\\s*[:：]\\s*([^；;]*?)(?=[；;]|\\s*${LABEL_LEAD}\\s*[:：]|\\s*${LABEL_CO}\\s*[:：]|$)`, 'g');
+  const re = new RegExp(`(${LABEL_LEAD}|${LABEL_CO})\\s*[:：]\\s*([^；;\\n]*?)(?=[；;\\n]|\\s*${LABEL_LEAD}\\s*[:：]|\\s*${LABEL_CO}\\s*[:：]|$)`, 'g');
   const leads: string[] = [];
   const co: string[] = [];
   let any = false;
@@ -67,7 +67,7 @@ export function findAnnotations(text: string): Annotation[] {
     if (r && (r.leads.length || r.co.length)) out.push({ start: m.index, end: m.index + m[0].length, ...r });
   }
   // Unbracketed: a labelled line/sentence, or a short sentence "A牵头落实。"
-  const sentence = /[^。；！？]+[。；！？]?/g;
+  const sentence = /[^。；！？\n]+[。；！？\n]?/g;
   for (let m = sentence.exec(text); m; m = sentence.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
@@ -101,8 +101,8 @@ export function findImpliedLeads(text: string): string[] {
         const subject = s.slice(0, i);
         if (!DUTY_VERB.test(s.slice(i))) continue;
         if (!/[局委办厅部院中心府室处科所站队组街道镇乡县区市门位关构司团会]$/.test(subject.replace(/[（(][^（）()]*[）)]$/, ''))) continue;
-        if (/(不得|委托|公开本|重点对)/.test(subject)) break;
-        if (/^(重点|参照|组织|下级|上级|主动|集中|同时|要求|引导|协调|配合|加强|推进|推动|深化|完善|建立|健全|落实|做好|围绕|按照|根据|对照|严格|持续|进一步|全面|积极|及时|依法|切实|认真|坚持|统筹|结合|探索|鼓励|支持|指导|督促|发挥|充分|着力|大力|主动|聚焦|强化|优化|提升|提高|规范|扩大|创新|抓好|实现|确保|以|在|对|将|把|从|为|通过|针对|加快|做实)/.test(subject)) break;
+        if (/(不得|委托|公开本|重点对|截至|已)/.test(subject)) break;
+        if (/^(建设|新建|开展|完成|实行|制定|编制|发布|重点|参照|组织|下级|上级|主动|集中|同时|要求|引导|协调|配合|加强|推进|推动|深化|完善|建立|健全|落实|做好|围绕|按照|根据|对照|严格|持续|进一步|全面|积极|及时|依法|切实|认真|坚持|统筹|结合|探索|鼓励|支持|指导|督促|发挥|充分|着力|大力|主动|聚焦|强化|优化|提升|提高|规范|扩大|创新|抓好|实现|确保|以|在|对|将|把|从|为|通过|针对|加快|做实)/.test(subject)) break;
         const units = splitUnits(subject);
         if (units.length && units.every((u) => looksLikeUnit(u))) {
           for (const u of units) if (!out.includes(u)) out.push(u);

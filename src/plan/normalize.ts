@@ -13,18 +13,19 @@ const TRADITIONAL_ONLY = /[們這個來時對會發經與點學國際區縣設�
 
 let toSimplified: ((s: string) => string) | undefined;
 
+
 export function isMostlyTraditional(text: string): boolean {
   const hits = text.match(TRADITIONAL_ONLY);
   return (hits?.length ?? 0) >= 5;
 }
 
 export function toSimplifiedChinese(text: string): string {
-  toSimplified ??= OpenCC.Converter({ from: 'tw', to: 'cn' });
-  return toSimplified(text);
+  const convert = (toSimplified ??= OpenCC.Converter({ from: 'tw', to: 'cn' }));
+  return convert(text);
 }
 
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
-const SPACE_BETWEEN = new RegExp(`(?<=[${CJK}\\d（）()〔〕《》“”，。、；：])[ \\t\\u3000\\u00a0]+(?=[${CJK}\\d（）()〔〕《》“”，。、；：])`, 'g');
+const SPACE_BETWEEN = new RegExp(`(?<=[${CJK}\\d（）()〔〕《》“”，。、；：])[ \\u3000\\u00a0]+(?=[${CJK}\\d（）()〔〕《》“”，。、；：])`, 'g');
 
 /** Full-width ASCII letters and digits -> half-width; Chinese punctuation is kept. */
 function foldWidth(s: string): string {
@@ -38,7 +39,7 @@ export function normalizeLine(line: string): string {
   s = s.replace(/^\s*>\s?/, ''); // quotes
   s = s.replace(/\*\*|__/g, ''); // bold markers
   s = s.replace(SPACE_BETWEEN, '');
-  return s.replace(/[ \t\u3000\u00a0]+$/g, '').replace(/^[ \t\u3000\u00a0]+/, '');
+  return s.replace(/[ \t\u3000\u00a0]+$/g, '').replace(/^[ \u3000\u00a0]+/, '');
 }
 
 /** Lines of the document, cleaned; horizontal rules and pure decoration removed. */

@@ -61,9 +61,6 @@ export function readMarker(line: string): Marker | undefined {
     const ordinal =
       p.style === 'circled' ? raw.charCodeAt(0) - 0x2460 + 1 : /^\d+$/.test(raw) ? Number(raw) : chineseNumber(raw);
     if (ordinal === undefined || ordinal < 1) continue;
-    // A marker followed by nothing but a unit suffix is text, not numbering ("1、2月").
-    const rest = line.slice(m[0].length);
-    if (/^[月日号年个项次条%％]/.test(rest)) continue;
     return { style: p.style, ordinal, label: p.label(m), length: m[0].length };
   }
   return undefined;

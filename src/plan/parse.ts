@@ -17,8 +17,9 @@ import { findTables } from './table.js';
 export function parsePlan(input: string | Uint8Array, file: string): PlanDocument {
   const text = decodePlan(input, file);
   const lines = normalizeText(text);
-  const { roots, bodyStart } = buildTree(lines);
-  const tables = findTables(lines);
+  // Table rows are read by the table reader; the numbering tree sees the prose only.
+  const { rows: tables, used } = findTables(lines);
+  const { roots, bodyStart } = buildTree(used.size ? lines.map((l, i) => (used.has(i) ? '' : l)) : lines);
   const meta = readMeta(lines, firstBodyLine(bodyStart, tables), file);
   const key = file.replace(/\.[^.]+$/, '');
 
@@ -57,8 +58,8 @@ export function parsePlan(input: string | Uint8Array, file: string): PlanDocumen
   return { file, ...meta, tasks };
 }
 
-function firstBodyLine(bodyStart: number, tables: Array<{ line: number }>): number {
-  const t = tables[0]?.line ?? -1;
+function firstBodyLine(bodyStart: number, tables: Array<{ headerLine: number }>): number {
+  const t = tables[0]?.headerLine ?? -1;
   if (bodyStart < 0) return t;
   return t < 0 ? bodyStart : Math.min(bodyStart, t);
 }

@@ -22,10 +22,19 @@ interface Level {
 const END_OF_BODY = /^(附件\s*[:：\d一二三]|附件$|抄送[:：]|抄报[:：]|信息公开选项|[（(]此件|[（(]信息公开|主题词)/;
 const DATE_LINE = /^\d{4}年\d{1,2}月\d{1,2}日(印发|发布)?$|^[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$/;
 const SENTENCE_END = /[。；！？]/;
+// Where a run-in item may start: after a sentence or after a closing annotation.
+const ITEM_BREAK = /[。；！？）)]/;
+const LABEL_LINE = /^(牵头|责任|配合|协办|参与|主办)(单位|部门|领导)[:：]|^(完成|工作)?(时限|时间|期限)(要求|节点)?[:：]/;
 
+/**
+ * Lines inside an item are OCR or layout breaks and join without a gap, except
+ * where a sentence ended or the next line is a label ("责任单位：…"): there the
+ * break is kept so labels do not run into each other.
+ */
 function joinText(a: string, b: string): string {
   if (!a) return b;
   if (!b) return a;
+  if (/[。；！？]$/.test(a) || LABEL_LINE.test(b)) return `${a}\n${b}`;
   return /[A-Za-z0-9]$/.test(a) && /^[A-Za-z0-9]/.test(b) ? `${a} ${b}` : a + b;
 }
 
@@ -43,6 +52,7 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
 
   // Some plans number （一）…（二十） straight through their 一、二、 sections.
   const lastOrdinal = new Map<MarkerStyle, number>();
+  const depthOf = new Map<MarkerStyle, number>();
   const accept = (m: Marker): number | undefined => {
     const i = stack.findIndex((l) => l.style === m.style);
     if (i >= 0) return m.ordinal > stack[i]!.ordinal && m.ordinal <= stack[i]!.ordinal + 3 ? i : undefined;
@@ -56,6 +66,7 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     (parent ? parent.children : roots).push(node);
     stack.push({ style: m.style, ordinal: m.ordinal, node });
     lastOrdinal.set(m.style, m.ordinal);
+    depthOf.set(m.style, at);
     current = node;
     feed(text);
   };
@@ -67,13 +78,23 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
       let split = -1;
       let found: { m: Marker; at: number } | undefined;
       for (let k = 0; k < rest.length - 1; k++) {
-        if (!SENTENCE_END.test(rest[k]!)) continue;
+        if (!ITEM_BREAK.test(rest[k]!)) continue;
         const m = readMarker(rest.slice(k + 1));
         if (!m) continue;
         const i = stack.findIndex((l) => l.style === m.style && m.ordinal === l.ordinal + 1);
         if (i >= 0) {
           split = k + 1;
           found = { m, at: i };
+          break;
+        }
+        // A run-in list ("…。（一）…。（二）…") opens a level only when its second item follows.
+        if (
+          m.ordinal === 1 &&
+          !stack.some((l) => l.style === m.style) &&
+          (depthOf.get(m.style) === stack.length || hasInlineSecond(rest.slice(k + 1 + m.length), m.style))
+        ) {
+          split = k + 1;
+          found = { m, at: stack.length };
           break;
         }
       }
@@ -89,6 +110,7 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
       (parent ? parent.children : roots).push(node);
       stack.push({ style: found.m.style, ordinal: found.m.ordinal, node });
       lastOrdinal.set(found.m.style, found.m.ordinal);
+      depthOf.set(found.m.style, found.at);
       current = node;
       rest = after;
     }
@@ -115,6 +137,15 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     else feed(line);
   }
   return { roots, bodyStart };
+}
+
+function hasInlineSecond(text: string, style: MarkerStyle): boolean {
+  for (let k = 0; k < text.length - 1; k++) {
+    if (!ITEM_BREAK.test(text[k]!)) continue;
+    const m = readMarker(text.slice(k + 1));
+    if (m && m.style === style && m.ordinal === 2) return true;
+  }
+  return false;
 }
 
 /** The issuer's name printed above the closing date is not part of the last item. */

@@ -9,6 +9,8 @@ import { splitUnits } from './units.js';
 
 export interface TableRow {
   line: number;
+  /** The header row of the table this row belongs to. */
+  headerLine: number;
   path: string[];
   task: string;
   leads: string[];
@@ -33,15 +35,23 @@ function cells(line: string): string[] | undefined {
   return undefined;
 }
 
-export function findTables(lines: string[]): TableRow[] {
+export function findTables(lines: string[]): { rows: TableRow[]; used: Set<number> } {
   const rows: TableRow[] = [];
+  const used = new Set<number>();
   let columns: Partial<Record<'seq' | 'task' | 'lead' | 'co' | 'deadline', number>> | undefined;
   let section: string[] = [];
   let counter = 0;
+  let headerLine = -1;
   for (let n = 0; n < lines.length; n++) {
     const cs = cells(lines[n]!);
     if (!cs || cs.length < 2) {
-      if (lines[n] && columns) columns = undefined;
+      if (!lines[n] || !columns) continue;
+      // A section heading between rows of a pasted table ("二、优化法治环境").
+      const m = readMarker(lines[n]!);
+      if (m) {
+        section = [m.label];
+        used.add(n);
+      } else columns = undefined;
       continue;
     }
     if (cs.every((c) => /^:?-{2,}:?$/.test(c) || c === '')) continue;
@@ -51,11 +61,14 @@ export function findTables(lines: string[]): TableRow[] {
     });
     if (header.task !== undefined && (header.lead !== undefined || header.co !== undefined)) {
       columns = header;
+      headerLine = n;
+      used.add(n);
       section = [];
       counter = 0;
       continue;
     }
     if (!columns) continue;
+    used.add(n);
     const get = (k: keyof typeof header) => (columns![k] !== undefined ? cs[columns![k]!] ?? '' : '');
     const task = get('task');
     const filled = cs.filter(Boolean).length;
@@ -73,6 +86,7 @@ export function findTables(lines: string[]): TableRow[] {
     const label = seq ? seq.replace(/[.、]$/, '') : m ? m.label : String(counter);
     rows.push({
       line: n,
+      headerLine,
       path: [...section, label],
       task: m ? task.slice(m.length) : task,
       leads: splitUnits(get('lead').replace(/<br\s*\/?>/g, '、')),
@@ -80,5 +94,5 @@ export function findTables(lines: string[]): TableRow[] {
       deadline: get('deadline'),
     });
   }
-  return rows;
+  return { rows, used };
 }

@@ -25,7 +25,8 @@ function monthEnd(y: number, m: number): string | undefined {
   return iso(y, m, new Date(Date.UTC(y, m, 0)).getUTCDate());
 }
 
-const YEAR = `(?:(\\d{4}|明|今|本|当)\\s*年)?`;
+const Y4 = '\\d{4}|[〇零一二三四五六七八九]{4}';
+const YEAR = `(?:(${Y4}|明|今|本|当)\\s*年\\s*)?`;
 const LEAD_IN = '(?:(?:于|在|力争|争取|确保)\\s*)?';
 const BEFORE = '(?:前|之前|以前)';
 
@@ -38,7 +39,7 @@ interface Rule {
 function yearOf(token: string | undefined, year: number): number {
   if (!token || token === '今' || token === '本' || token === '当') return year;
   if (token === '明') return year + 1;
-  return Number(token);
+  return /^\d+$/.test(token) ? Number(token) : chineseNumber(token) ?? year;
 }
 
 const RULES: Rule[] = [
@@ -54,7 +55,7 @@ const RULES: Rule[] = [
   },
   // 年底前 / 2018年年底前 / 年内 / 年末
   {
-    re: new RegExp(`${LEAD_IN}(?:(\\d{4}|明|今|本|当)\\s*年\\s*)?(?:年底|年末)\\s*${BEFORE}?|${LEAD_IN}(?:(\\d{4})\\s*年|今年|本年度?)内`, 'g'),
+    re: new RegExp(`${LEAD_IN}(?:(${Y4}|明|今|本|当)\\s*年?\\s*)?(?:年底|年末)\\s*${BEFORE}?|${LEAD_IN}(?:(\\d{4})\\s*年|今年|本年度?)内`, 'g'),
     resolve: (m, y) => iso(yearOf(m[1] ?? m[2], y), 12, 31),
   },
   // 上半年 / 第三季度末 / 一季度前
@@ -82,7 +83,7 @@ export function findDeadlines(text: string, year: number, issuedOn?: string): De
       const end = at + m[0].length;
       if (found.some((f) => at < f.end && end > f.at)) continue;
       const before = text.slice(Math.max(0, at - 4), at);
-      if (NOT_A_DEADLINE_BEFORE.test(before)) continue;
+      if (NOT_A_DEADLINE_BEFORE.test(before) || /\d$/.test(before)) continue;
       if (NOT_A_DEADLINE_AFTER.test(text.slice(end, end + 4))) continue;
       // A recurring phrase ("每年3月31日前") is a recurring duty, not a one-off date.
       if (/每$/.test(text.slice(Math.max(0, at - 2), at).replace(/年$/, ''))) continue;

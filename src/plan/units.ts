@@ -16,7 +16,8 @@ export function looksLikeUnit(s: string): boolean {
   if (t.length < 2 || t.length > 40) return false;
   if (NOT_UNIT.test(t)) return false;
   if (/[。；！？：:]/.test(t)) return false;
-  if (/(网站|平台|系统|专栏|客户端)$/.test(t)) return false;
+  if (/(网站|平台|系统|专栏|客户端|全部|内部|局部|全市|全县|全区)$/.test(t)) return false;
+  if (/\d/.test(t)) return false;
   return UNIT_SUFFIX.test(t.replace(/[（(][^（）()]*[）)]$/, ''));
 }
 

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { isGenericUnit, splitUnits } from '../../src/plan/units.js';
+import { findDeadlines, findRecurring, findRelative } from '../../src/plan/time.js';
+
+describe('splitUnits', () => {
+  it('splits on 、 ， and on 和/及 only between whole unit names', () => {
+    expect(splitUnits('县发展和改革局、县住房和城乡建设局')).toEqual(['县发展和改革局', '县住房和城乡建设局']);
+    expect(splitUnits('市财政局和市税务局')).toEqual(['市财政局', '市税务局']);
+    expect(splitUnits('区政府各部门，各乡镇政府、街道办事处')).toEqual(['区政府各部门', '各乡镇政府', '街道办事处']);
+    expect(splitUnits('各县（市、区）人民政府、市民政局')).toEqual(['各县（市、区）人民政府', '市民政局']);
+  });
+  it('marks classes of units as generic', () => {
+    expect(isGenericUnit('各有关单位')).toBe(true);
+    expect(isGenericUnit('区政府各部门')).toBe(true);
+    expect(isGenericUnit('县财政局')).toBe(false);
+  });
+});
+
+describe('time limits', () => {
+  it('resolves the common forms against the plan year', () => {
+    const d = (s: string) => findDeadlines(s, 2023).map((x) => x.date);
+    expect(d('7月底前完成')).toEqual(['2023-07-31']);
+    expect(d('于2022年6月底前报送')).toEqual(['2022-06-30']);
+    expect(d('2018 年 12 月底前')).toEqual(['2018-12-31']);
+    expect(d('2月底前')).toEqual(['2023-02-28']);
+    expect(d('3月31日前公开')).toEqual(['2023-03-31']);
+    expect(d('上半年完成')).toEqual(['2023-06-30']);
+    expect(d('第三季度末前完成')).toEqual(['2023-09-30']);
+    expect(d('年底前完成')).toEqual(['2023-12-31']);
+    expect(d('十一月底前完成')).toEqual(['2023-11-30']);
+    expect(d('截至2022年底已建成')).toEqual([]);
+  });
+  it('keeps recurring duties and event-relative limits apart from dates', () => {
+    expect(findRecurring('每季度通报一次').map((r) => r.rule)).toEqual(['quarterly']);
+    expect(findRecurring('季度报送统计数据').map((r) => r.rule)).toEqual(['quarterly']);
+    expect(findRecurring('每周调度').map((r) => r.rule)).toEqual(['weekly']);
+    expect(findRecurring('编制年度报告').map((r) => r.rule)).toEqual([]);
+    expect(findRelative('在行政首长签发后3个工作日内公开').map((r) => r.text)).toEqual(['在行政首长签发后3个工作日内']);
+    expect(findRelative('意见征集结束后1个月内发布')[0]?.text).toMatch(/1个月内/);
+    expect(findDeadlines('每月10日前报送', 2023)).toEqual([]);
+  });
+});
