@@ -17,7 +17,7 @@ export interface Annotation {
 }
 
 const LABEL_LEAD = '(?:牵头单位|牵头部门|主办单位|主责单位|牵头|责任领导单位)';
-const LABEL_CO = '(?:责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|协同单位|协助单位)';
+const LABEL_CO = '(?:责任单位|责任部门|责任主体|配合单位|配合部门|协办单位|参与单位|协同单位|协助单位)';
 
 function labelled(content: string): { leads: string[]; co: string[] } | undefined {
   const re = new RegExp(`(${LABEL_LEAD}|${LABEL_CO})\\s*[:：]\\s*([^；;\\n]*?)(?=[；;\\n]|\\s*${LABEL_LEAD}\\s*[:：]|\\s*${LABEL_CO}\\s*[:：]|$)`, 'g');
@@ -39,7 +39,7 @@ function labelled(content: string): { leads: string[]; co: string[] } | undefine
   return any ? { leads, co } : undefined;
 }
 
-const VERB_LEAD = '(?:分别)?(?:牵头负责|牵头落实|牵头实施|牵头推进|牵头组织|牵头|负责落实|具体负责|负责实施|负责推进|负责|主抓|落实|组织实施)';
+const VERB_LEAD = '(?:按(?:照)?职责(?:分工)?|依职责|根据职责)?(?:分别)?(?:牵头负责|牵头落实|牵头实施|牵头推进|牵头组织|牵头|负责落实|具体负责|负责实施|负责推进|负责|主抓|落实|组织实施)';
 const VERB_CO = '(?:配合|参与|协助|协同|协办|共同负责)';
 
 /** "A、B分别牵头负责", "A牵头，B、C配合", "由A负责" -> units. */

@@ -48,6 +48,16 @@ export function parsePlan(input: string | Uint8Array, file: string): PlanDocumen
     push(t);
   }
 
+  // "排在第一位的为牵头单位": a notice can make the first responsible unit the lead.
+  if (/(排在?|列)(第一位|首位|第一)的?(单位)?为牵头|第一个?单位为牵头/.test(lines.join(''))) {
+    for (const t of tasks) {
+      if (t.leads.length || !t.co.length) continue;
+      t.leads = [t.co[0]!];
+      t.co = t.co.slice(1);
+      for (const c of t.clauses) if (!c.leads.length && c.co.length) [c.leads, c.co] = [[c.co[0]!], c.co.slice(1)];
+    }
+  }
+
   if (tasks.length === 0) {
     throw new PlanError(
       'no-tasks',
@@ -67,7 +77,7 @@ function firstBodyLine(bodyStart: number, tables: Array<{ headerLine: number }>)
 /**
  * Tasks are the leaves of the numbering tree below the top level (top-level
  * headings like 一、总体要求 are sections); a top-level item counts when the
- * document has no deeper numbering, or when it carries a lead or a deadline.
+ * document has no deeper numbering, or when it carries its own lead annotation.
  */
 function taskNodes(roots: ItemNode[]): ItemNode[] {
   const deep = roots.some((r) => r.children.length > 0);

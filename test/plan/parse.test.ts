@@ -126,3 +126,19 @@ describe('parsePlan refuses what is not a plan, with a Chinese message', () => {
     expect((err as PlanError).message).toMatch(message);
   });
 });
+
+describe('lead conventions stated once for the whole plan', () => {
+  it('makes the first responsible unit the lead when the notice says so', () => {
+    const doc = parsePlan(
+      '清河市2024年重点任务分工\n各单位：表中责任单位排在第一位的为牵头单位。\n一、项目建设\n1.开工重点项目20个。（责任单位：市发改委、市住建局、市自然资源局）\n2.完成老旧小区改造。（市住建局、市财政局按职责分工负责）',
+      'qinghe.txt',
+    );
+    expect(doc.tasks[0]).toMatchObject({ leads: ['市发改委'], co: ['市住建局', '市自然资源局'] });
+    expect(doc.tasks[1]!.leads).toEqual(['市住建局', '市财政局']);
+  });
+
+  it('without such a sentence, 责任单位 stay responsible (co) units and no lead is invented', () => {
+    const doc = parsePlan('清河市2024年重点任务分工\n一、项目建设\n1.开工重点项目20个。（责任单位：市发改委、市住建局）', 'qinghe.txt');
+    expect(doc.tasks[0]).toMatchObject({ leads: [], co: ['市发改委', '市住建局'] });
+  });
+});
