@@ -93,6 +93,8 @@ export function createRedis(target: string | RedisTarget, opts: CreateRedisOptio
   const name = opts.name ?? 'duban';
   const common: RedisOptions = {
     connectTimeout: 5000,
+    // ioredis arms this on disconnect even for an already-dead socket; the 2 s default delays shutdown.
+    disconnectTimeout: 500,
     // Back off to at most 5 s between reconnects; never give up (the bot outlives Redis restarts).
     retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 5000),
   };
@@ -106,18 +108,22 @@ export function createRedis(target: string | RedisTarget, opts: CreateRedisOptio
   return { queue, client, close };
 }
 
+/** QUIT, then wait (bounded) for the socket to end so callers can exit cleanly; disconnect if Redis does not answer. */
 async function quit(conn: AnyRedis): Promise<void> {
   if (conn.status === 'end') return;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      conn.quit(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('quit timed out')), 2000);
-      }),
-    ]);
-  } catch {
+  // QUIT only helps on a live connection; while (re)connecting it would wait for a socket that may never come.
+  if (conn.status !== 'ready') {
     conn.disconnect();
+    return;
+  }
+  const ended = new Promise<void>((resolve) => conn.once('end', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), 2000);
+  });
+  try {
+    conn.quit().catch(() => conn.disconnect());
+    if ((await Promise.race([ended, timeout])) === 'timeout') conn.disconnect();
   } finally {
     clearTimeout(timer);
   }
