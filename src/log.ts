@@ -36,6 +36,12 @@ export const REDACT_PATHS: readonly string[] = [
   ...SECRET_KEYS.map((k) => `*.*.${k}`),
   'headers["x-lark-signature"]',
   '*.headers["x-lark-signature"]',
+  // HTTP client errors (axios, used by the Lark SDK) carry the request: its
+  // Authorization header three levels down and its body (may hold app_secret).
+  '*.*.*.authorization',
+  '*.*.*.Authorization',
+  '*.config.data',
+  '*.*.config.data',
 ];
 
 export interface LoggerOptions {
