@@ -37,6 +37,8 @@ export interface LarkClientOptions {
   refreshAheadSeconds?: number;
   /** Per-request timeout; the SDK's shared axios instance has none. */
   timeoutMs?: number;
+  /** Clock for token lifetimes (tests move it forward). */
+  now?: () => number;
 }
 
 const tokenResponse = z.object({
@@ -89,6 +91,7 @@ export function createLarkClient(opts: LarkClientOptions): LarkClient {
     loggerLevel: sdkLevel(opts.log),
   });
   const refreshAheadMs = (opts.refreshAheadSeconds ?? 600) * 1000;
+  const clock = opts.now ?? Date.now;
 
   let state: TokenState | null = null;
   let inflight: Promise<string> | null = null;
@@ -112,15 +115,16 @@ export function createLarkClient(opts: LarkClientOptions): LarkClient {
     const { code, msg, tenant_access_token: token, expire } = parsed.data;
     if (code !== 0 || !token || !expire) throw new LarkApiError('tenant_access_token', code, 200, msg ?? '');
     const ttlMs = expire * 1000;
-    const now = Date.now();
+    const now = clock();
     const margin = Math.min(60_000, ttlMs / 4);
     state = {
       token,
       usableUntil: now + ttlMs - margin,
       refreshAt: now + ttlMs - Math.min(refreshAheadMs, ttlMs / 2),
     };
-    await cache.set(lark.CTenantAccessToken, token, state.usableUntil, { namespace: opts.appId });
-    log.info({ evt: 'lark_token_fetched', expire, ms: now - started }, 'tenant token fetched');
+    // The SDK's cache compares with the wall clock.
+    await cache.set(lark.CTenantAccessToken, token, Date.now() + ttlMs - margin, { namespace: opts.appId });
+    log.info({ evt: 'lark_token_fetched', expire, ms: Date.now() - started }, 'tenant token fetched');
     return token;
   }
 
@@ -134,7 +138,7 @@ export function createLarkClient(opts: LarkClientOptions): LarkClient {
   }
 
   async function token(): Promise<string> {
-    const now = Date.now();
+    const now = clock();
     const s = state;
     if (s && now < s.refreshAt) return s.token;
     if (s && now < s.usableUntil) {

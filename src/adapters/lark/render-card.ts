@@ -76,8 +76,21 @@ const bytes = (s: string) => enc.encode(s).length;
 /** Size a value adds to the JSON document. */
 const jsonBytes = (v: unknown) => bytes(JSON.stringify(v));
 
-function splitCodePoints(s: string): string[] {
-  return Array.from(s);
+/** JSON-encoded UTF-8 size of a string, without allocating (hot path for long texts). */
+function strBytes(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x0c || c === 0x0a || c === 0x0d || c === 0x09) n += 2;
+    else if (c < 0x20) n += 6;
+    else if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i += 1;
+    } else n += 3;
+  }
+  return n;
 }
 
 /**
@@ -87,13 +100,13 @@ function splitCodePoints(s: string): string[] {
  */
 function cutToFit(prefix: string, raw: string, transform: (s: string) => string, maxBytes: number): string[] {
   const whole = prefix + transform(raw);
-  if (jsonBytes(whole) - 2 <= maxBytes) return [whole];
+  if (strBytes(whole) <= maxBytes) return [whole];
   const out: string[] = [];
   let cur = prefix;
-  let curBytes = jsonBytes(prefix) - 2;
-  for (const ch of splitCodePoints(raw)) {
+  let curBytes = strBytes(prefix);
+  for (const ch of raw) {
     const piece = transform(ch);
-    const b = jsonBytes(piece) - 2;
+    const b = strBytes(piece);
     if (curBytes + b > maxBytes && cur.length > 0) {
       out.push(cur);
       cur = '';
@@ -112,7 +125,7 @@ function packLines(lines: string[], maxBytes: number): string[] {
   let cur: string | null = null;
   let curBytes = 0;
   for (const line of lines) {
-    const b = jsonBytes(line) - 2;
+    const b = strBytes(line);
     if (cur !== null && curBytes + 2 + b <= maxBytes) {
       cur += '\n' + line;
       curBytes += 2 + b;

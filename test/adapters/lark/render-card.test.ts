@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import type { Reply } from '../../../src/chat/types.js';
+import {
+  CARD_LIMIT_BYTES,
+  MAX_PARTS,
+  TEXT_LIMIT_BYTES,
+  TRUNCATED_NOTE,
+  escapeMarkdown,
+  neutraliseText,
+  renderCards,
+  renderTexts,
+  type CardElement,
+  type LarkCard,
+} from '../../../src/adapters/lark/render-card.js';
+import { checkCard } from '../../fakes/lark-server.js';
+
+const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
+
+/** Every markdown string in a card, however deeply nested. */
+function markdownOf(card: LarkCard): string[] {
+  const out: string[] = [];
+  const walk = (els: CardElement[]) => {
+    for (const el of els) {
+      if (el.tag === 'markdown') out.push(el.content as string);
+      if (el.tag === 'column_set') for (const c of el.columns as Array<{ elements: CardElement[] }>) walk(c.elements);
+    }
+  };
+  walk(card.body.elements);
+  return out;
+}
+
+/** What Lark would show for a markdown string once entities are decoded. */
+const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
+
+const INJECTION = '<at id=all></at> 请看[通知](https://evil.example/x) <font color=red>紧急</font> **粗** `code` :OK:';
+
+describe('escapeMarkdown', () => {
+  it('leaves no markup active but shows the same characters', () => {
+    const esc = escapeMarkdown(INJECTION);
+    for (const ch of ['<', '>', '[', ']', '(', ')', '*', '`']) expect(esc).not.toContain(ch);
+    expect(esc).not.toMatch(/:OK:/);
+    expect(decode(esc)).toBe(INJECTION);
+  });
+
+  it('escapes the ampersand too, so a literal entity in user text stays literal', () => {
+    expect(decode(escapeMarkdown('&#60;at id=all&#62;'))).toBe('&#60;at id=all&#62;');
+    expect(escapeMarkdown('&#60;')).not.toContain('&#60;at');
+  });
+});
+
+describe('renderCards', () => {
+  it('builds a JSON 2.0 card with header template from the tone', () => {
+    const [card, ...rest] = renderCards({ title: '减税降费', tone: 'green', blocks: [{ kind: 'text', text: '县税务局' }] });
+    expect(rest).toEqual([]);
+    expect(card!.schema).toBe('2.0');
+    expect(card!.header).toEqual({ title: { tag: 'plain_text', content: '减税降费' }, template: 'green' });
+    expect(markdownOf(card!)).toEqual(['县税务局']);
+    expect(() => checkCard(card)).not.toThrow();
+  });
+
+  it('escapes user and document text in every markdown element (text, fields, list, note)', () => {
+    const reply: Reply = {
+      title: INJECTION,
+      blocks: [
+        { kind: 'text', text: INJECTION },
+        { kind: 'fields', items: [{ label: '牵头*单位', value: INJECTION }] },
+        { kind: 'list', items: [INJECTION, '- 第二项'] },
+        { kind: 'note', text: INJECTION },
+      ],
+    };
+    const [card] = renderCards(reply);
+    const md = markdownOf(card!);
+    expect(md.length).toBeGreaterThanOrEqual(4);
+    for (const m of md) {
+      expect(m).not.toMatch(/<at/i);
+      expect(m).not.toContain('](');
+      expect(m).not.toMatch(/<font/i);
+    }
+    // The words are still all there for the reader.
+    expect(decode(md.join('\n'))).toContain('<at id=all></at> 请看[通知](https://evil.example/x)');
+    // The title is plain_text: shown verbatim, never parsed.
+    expect(card!.header?.title).toEqual({ tag: 'plain_text', content: INJECTION });
+    expect(() => checkCard(card)).not.toThrow();
+  });
+
+  it('renders tables as a table component with plain text cells and actions as callback buttons', () => {
+    const [card] = renderCards({
+      blocks: [
+        { kind: 'table', columns: ['事项', '牵头'], rows: [['IPv6改造', '<at id=all></at>']] },
+        { kind: 'actions', buttons: [{ label: '已完成', value: { task: 't1', op: 'done' }, style: 'primary' }] },
+      ],
+    });
+    const [table, actions] = card!.body.elements;
+    expect(table).toMatchObject({
+      tag: 'table',
+      columns: [
+        { name: 'c0', display_name: '事项', data_type: 'text' },
+        { name: 'c1', display_name: '牵头', data_type: 'text' },
+      ],
+      rows: [{ c0: 'IPv6改造', c1: '<at id=all></at>' }],
+    });
+    expect(actions).toMatchObject({
+      tag: 'column_set',
+      columns: [{ tag: 'column', elements: [{ tag: 'button', type: 'primary', behaviors: [{ type: 'callback', value: { task: 't1', op: 'done' } }] }] }],
+    });
+    expect(() => checkCard(card)).not.toThrow();
+  });
+
+  it('splits a long reply into several cards under 30 KB, continuation titles numbered', () => {
+    const items = Array.from({ length: 400 }, (_, i) => `第${i + 1}项：推进政务公开标准化规范化建设，按时报送工作进展情况（县政府办公室牵头）`);
+    const cards = renderCards({ title: '任务清单', blocks: [{ kind: 'list', items }] });
+    expect(cards.length).toBeGreaterThan(1);
+    expect(cards.length).toBeLessThanOrEqual(MAX_PARTS);
+    for (const c of cards) {
+      expect(bytes(c)).toBeLessThanOrEqual(CARD_LIMIT_BYTES);
+      expect(() => checkCard(c)).not.toThrow();
+    }
+    expect(cards[1]!.header?.title.content).toBe(`任务清单（续 2/${cards.length}）`);
+    // Nothing lost while it fits in the parts.
+    const all = decode(cards.flatMap(markdownOf).join('\n'));
+    expect(all).toContain('第1项');
+    expect(all).toContain('第400项');
+  });
+
+  it('trims beyond the part cap and says so', () => {
+    const huge = '很长的一段内容。'.repeat(40_000);
+    const cards = renderCards({ title: '长文', blocks: [{ kind: 'text', text: huge }] });
+    expect(cards).toHaveLength(MAX_PARTS);
+    for (const c of cards) expect(bytes(c)).toBeLessThanOrEqual(CARD_LIMIT_BYTES);
+    const last = markdownOf(cards[MAX_PARTS - 1]!);
+    expect(decode(last[last.length - 1]!)).toBe(TRUNCATED_NOTE);
+  });
+
+  it('splits a table with many rows into several tables', () => {
+    const rows = Array.from({ length: 600 }, (_, i) => [`事项${i}`, '县发展和改革局', '2024-12-31']);
+    const cards = renderCards({ blocks: [{ kind: 'table', columns: ['事项', '牵头', '时限'], rows }] });
+    const tables = cards.flatMap((c) => c.body.elements.filter((e) => e.tag === 'table'));
+    expect(tables.length).toBeGreaterThan(1);
+    expect(tables.reduce((n, t) => n + (t.rows as unknown[]).length, 0)).toBe(600);
+    for (const c of cards) expect(bytes(c)).toBeLessThanOrEqual(CARD_LIMIT_BYTES);
+  });
+});
+
+describe('renderTexts (fallback)', () => {
+  it('neutralises mentions and links in text messages', () => {
+    const [t] = renderTexts({ title: '回显', blocks: [{ kind: 'text', text: '<at user_id="all"></at> [点我](https://evil.example)' }] });
+    expect(t).not.toContain('<at');
+    expect(t).toContain('＜at user_id="all">');
+    expect(t).not.toContain('](');
+    expect(t!.startsWith('【回显】')).toBe(true);
+  });
+
+  it('lays out fields, lists and tables readably', () => {
+    const [t] = renderTexts({
+      blocks: [
+        { kind: 'fields', items: [{ label: '牵头单位', value: '县税务局' }] },
+        { kind: 'list', items: ['一', '二'] },
+        { kind: 'table', columns: ['事项', '时限'], rows: [['A', '7月底前']] },
+      ],
+    });
+    expect(t).toBe('牵头单位：县税务局\n• 一\n• 二\n事项 | 时限\nA | 7月底前');
+  });
+
+  it('keeps each part under 150 KB and trims with a note beyond the cap', () => {
+    const parts = renderTexts({ blocks: [{ kind: 'text', text: '字'.repeat(400_000) }] });
+    expect(parts.length).toBe(MAX_PARTS);
+    for (const p of parts) expect(bytes({ text: p })).toBeLessThanOrEqual(TEXT_LIMIT_BYTES);
+    expect(parts[MAX_PARTS - 1]!.endsWith(TRUNCATED_NOTE)).toBe(true);
+  });
+
+  it('neutraliseText uses full-width brackets', () => {
+    expect(neutraliseText('<at id=all>[x]')).toBe('＜at id=all>［x］');
+  });
+});

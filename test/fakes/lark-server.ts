@@ -1,0 +1,578 @@
+/**
+ * A fake Lark Open API on 127.0.0.1:<random port> for the real SDK to talk
+ * to (`domain: fake.url`). It implements the endpoints in
+ * ../shared/docs/lark-platform.md with `{code, msg, data}` bodies: tenant
+ * token, send, reply, PATCH card, chats, chat members, bot info, image/file
+ * upload. It checks Bearer tokens, dedupes on `uuid` for an hour, can fail on
+ * demand (429 with x-ogw-ratelimit-reset, 5xx, any business code, revoked
+ * tokens), can enforce rate limits, and records every message it accepted.
+ *
+ * Card checks follow our reading of card JSON 2.0 (known tags and
+ * properties; unknown ones are rejected as Lark does with 230099). They catch
+ * renderer regressions; they are not proof of what the real platform accepts.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeChat {
+  chatId: string;
+  name: string;
+  members: Array<{ openId: string; name: string }>;
+}
+
+export interface SentRecord {
+  messageId: string;
+  /** Chat the message landed in; `p2p:<open_id>` for sends by open_id. */
+  chatId: string;
+  receiveIdType: string;
+  msgType: string;
+  /** Parsed `content` (card object or `{text}`). */
+  content: unknown;
+  rawContent: string;
+  uuid?: string;
+  /** The message answered, for replies. */
+  replyTo?: string;
+  time: number;
+}
+
+export interface Failure {
+  status: number;
+  code: number;
+  msg?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallRecord {
+  method: string;
+  path: string;
+  status: number;
+  code: number;
+  time: number;
+}
+
+export interface RateLimits {
+  /** Send/reply per app per second (Lark: 50). */
+  appPerSecond?: number;
+  /** Send/reply per app per minute (Lark: 1000). */
+  appPerMinute?: number;
+  /** Send/reply per chat per second (Lark: 5, shared by every bot in the chat). */
+  chatPerSecond?: number;
+  /** Multiplies every window length, to make limits bite sooner or later in tests. */
+  windowScale?: number;
+}
+
+export interface FakeLarkOptions {
+  appId?: string;
+  appSecret?: string;
+  bot?: { openId: string; name: string };
+  tokenTtlSeconds?: number;
+  /** Delay before answering a token request (makes concurrent cold calls overlap). */
+  tokenDelayMs?: number;
+  chats?: FakeChat[];
+  rateLimits?: RateLimits;
+}
+
+export interface FakeLark {
+  readonly url: string;
+  readonly port: number;
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly bot: { openId: string; name: string };
+  /** Every message accepted (uuid repeats are not recorded twice). */
+  readonly sent: SentRecord[];
+  readonly updates: Array<{ messageId: string; content: unknown; time: number }>;
+  readonly uploads: Array<{ kind: 'image' | 'file'; fields: Record<string, string>; bytes: number; key: string }>;
+  readonly calls: CallRecord[];
+  readonly tokenRequests: number;
+  addChat(chat: FakeChat): void;
+  /** Make an incoming message known so the bot can reply to it. */
+  registerMessage(messageId: string, chatId: string): void;
+  /** The next `times` requests matching fail with `failure`. */
+  failNext(match: { method?: string; path: string | RegExp }, failure: Failure, times?: number): void;
+  /** Every issued token becomes invalid (next business call: 99991663). */
+  revokeTokens(): void;
+  sentTo(chatId: string): SentRecord[];
+  /** Resolves once at least n messages were accepted; rejects after timeoutMs. */
+  waitForSent(n: number, timeoutMs?: number): Promise<SentRecord[]>;
+  close(): Promise<void>;
+}
+
+export const FAKE_APP_ID = 'cli_a1b2c3d4e5f60718';
+export const FAKE_APP_SECRET = 'fake-secret-0123456789';
+export const FAKE_BOT = { openId: 'ou_bot000000000000000000000000000001', name: '督办' };
+
+const CARD_LIMIT = 30 * 1024;
+const TEXT_LIMIT = 150 * 1024;
+const UUID_WINDOW_MS = 60 * 60 * 1000;
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+
+class HttpError extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.msg ?? String(failure.code));
+  }
+}
+
+function bad(code: number, msg: string, status = 400): never {
+  throw new HttpError({ status, code, msg });
+}
+
+// ---- card JSON 2.0 checks -------------------------------------------------
+
+const ELEMENT_KEYS: Record<string, readonly string[]> = {
+  markdown: ['tag', 'element_id', 'content', 'text_align', 'text_size', 'margin', 'icon'],
+  hr: ['tag', 'element_id', 'margin'],
+  table: ['tag', 'element_id', 'margin', 'page_size', 'row_height', 'row_max_height', 'freeze_first_column', 'header_style', 'columns', 'rows'],
+  column_set: ['tag', 'element_id', 'margin', 'flex_mode', 'horizontal_spacing', 'horizontal_align', 'background_style', 'columns'],
+  button: ['tag', 'element_id', 'margin', 'type', 'size', 'width', 'text', 'icon', 'disabled', 'disabled_tips', 'confirm', 'behaviors', 'hover_tips', 'name', 'form_action_type'],
+  div: ['tag', 'element_id', 'margin', 'text', 'icon'],
+};
+const COLUMN_KEYS = ['tag', 'element_id', 'width', 'weight', 'vertical_align', 'vertical_spacing', 'horizontal_align', 'padding', 'background_style', 'elements', 'direction'];
+const TABLE_COLUMN_KEYS = ['name', 'display_name', 'data_type', 'width', 'horizontal_align', 'vertical_align', 'format', 'date_format'];
+const TEMPLATES = new Set(['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey', 'default']);
+
+function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
+  for (const k of Object.keys(obj)) if (!allowed.includes(k)) bad(230099, `card build failed: unknown property ${where}.${k}`);
+}
+
+function checkElement(el: unknown, where: string): void {
+  if (!el || typeof el !== 'object') bad(230099, `card build failed: ${where} not an object`);
+  const e = el as Record<string, unknown>;
+  const keys = ELEMENT_KEYS[String(e.tag)];
+  if (!keys) bad(230099, `card build failed: unknown tag ${String(e.tag)} at ${where}`);
+  onlyKeys(e, keys!, where);
+  if (e.tag === 'markdown' && typeof e.content !== 'string') bad(230099, `card build failed: ${where}.content`);
+  if (e.tag === 'column_set') {
+    if (!Array.isArray(e.columns)) bad(230099, `card build failed: ${where}.columns`);
+    (e.columns as unknown[]).forEach((c, i) => {
+      const col = c as Record<string, unknown>;
+      if (col.tag !== 'column') bad(230099, `card build failed: ${where}.columns[${i}].tag`);
+      onlyKeys(col, COLUMN_KEYS, `${where}.columns[${i}]`);
+      ((col.elements as unknown[]) ?? []).forEach((x, j) => checkElement(x, `${where}.columns[${i}].elements[${j}]`));
+    });
+  }
+  if (e.tag === 'table') {
+    if (!Array.isArray(e.columns) || !Array.isArray(e.rows)) bad(230099, `card build failed: ${where} columns/rows`);
+    const names = new Set<string>();
+    (e.columns as Array<Record<string, unknown>>).forEach((c, i) => {
+      onlyKeys(c, TABLE_COLUMN_KEYS, `${where}.columns[${i}]`);
+      names.add(String(c.name));
+    });
+    (e.rows as Array<Record<string, unknown>>).forEach((r, i) => {
+      for (const k of Object.keys(r)) if (!names.has(k)) bad(230099, `card build failed: ${where}.rows[${i}].${k}`);
+    });
+    const ps = e.page_size;
+    if (ps !== undefined && (typeof ps !== 'number' || ps < 1 || ps > 10)) bad(230099, `card build failed: ${where}.page_size`);
+  }
+  if (e.tag === 'button') {
+    const t = e.text as Record<string, unknown> | undefined;
+    if (!t || t.tag !== 'plain_text' || typeof t.content !== 'string') bad(230099, `card build failed: ${where}.text`);
+    for (const b of (e.behaviors as Array<Record<string, unknown>>) ?? []) {
+      if (b.type !== 'callback' && b.type !== 'open_url') bad(230099, `card build failed: ${where}.behaviors`);
+    }
+  }
+}
+
+/** Throws HttpError(230099) for a card our reading of JSON 2.0 rejects. */
+export function checkCard(card: unknown): void {
+  if (!card || typeof card !== 'object') bad(230099, 'card build failed: not an object');
+  const c = card as Record<string, unknown>;
+  onlyKeys(c, ['schema', 'config', 'header', 'body', 'card_link'], 'card');
+  if (c.schema !== '2.0') bad(230099, 'card build failed: schema');
+  if (c.header !== undefined) {
+    const h = c.header as Record<string, unknown>;
+    onlyKeys(h, ['title', 'subtitle', 'template', 'icon', 'text_tag_list', 'padding'], 'header');
+    const title = h.title as Record<string, unknown> | undefined;
+    if (!title || title.tag !== 'plain_text' || typeof title.content !== 'string') bad(230099, 'card build failed: header.title');
+    if (h.template !== undefined && !TEMPLATES.has(String(h.template))) bad(230099, 'card build failed: header.template');
+  }
+  const body = c.body as Record<string, unknown> | undefined;
+  if (!body || !Array.isArray(body.elements)) bad(230099, 'card build failed: body.elements');
+  onlyKeys(body!, ['elements', 'direction', 'padding', 'horizontal_spacing', 'vertical_spacing'], 'body');
+  (body!.elements as unknown[]).forEach((el, i) => checkElement(el, `body.elements[${i}]`));
+}
+
+// ---- multipart (uploads) --------------------------------------------------
+
+function parseMultipart(body: Buffer, contentType: string): { fields: Record<string, string>; fileBytes: number } {
+  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!m) bad(234001, 'invalid multipart');
+  const boundary = Buffer.from(`--${m![1] ?? m![2]}`);
+  const fields: Record<string, string> = {};
+  let fileBytes = 0;
+  let pos = body.indexOf(boundary);
+  for (let guard = 0; pos >= 0 && guard < 100; guard += 1) {
+    const next = body.indexOf(boundary, pos + boundary.length);
+    if (next < 0) break;
+    const part = body.subarray(pos + boundary.length + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split).toString('utf8');
+    const content = part.subarray(split + 4);
+    const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
+    if (/filename=|content-type: application\/octet-stream/i.test(head)) fileBytes += content.length;
+    else fields[name] = content.toString('utf8');
+    pos = next;
+  }
+  return { fields, fileBytes };
+}
+
+// ---- server ---------------------------------------------------------------
+
+export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLark> {
+  const appId = opts.appId ?? FAKE_APP_ID;
+  const appSecret = opts.appSecret ?? FAKE_APP_SECRET;
+  const bot = opts.bot ?? FAKE_BOT;
+  const ttl = opts.tokenTtlSeconds ?? 7200;
+  const chats = new Map<string, FakeChat>((opts.chats ?? []).map((c) => [c.chatId, c]));
+  const tokens = new Map<string, number>();
+  const messages = new Map<string, { chatId: string; msgType: string; fromBot: boolean }>();
+  const byUuid = new Map<string, { record: SentRecord; at: number }>();
+  const sent: SentRecord[] = [];
+  const updates: FakeLark['updates'] = [];
+  const uploads: FakeLark['uploads'] = [];
+  const calls: CallRecord[] = [];
+  const failures: Array<{ method?: string; path: string | RegExp; failure: Failure; left: number }> = [];
+  const windows = new Map<string, number[]>();
+  let waiters: Array<() => void> = [];
+  let tokenRequests = 0;
+  const limits = opts.rateLimits ?? {};
+  const scale = limits.windowScale ?? 1;
+
+  /** Sliding-window limiter; returns seconds until a slot frees, 0 when allowed. */
+  function hit(key: string, limit: number | undefined, windowMs: number, now: number): number {
+    if (!limit) return 0;
+    const w = windowMs * scale;
+    const list = (windows.get(key) ?? []).filter((t) => now - t < w);
+    if (list.length >= limit) {
+      windows.set(key, list);
+      return Math.max(1, Math.ceil((list[0]! + w - now) / 1000));
+    }
+    list.push(now);
+    windows.set(key, list);
+    return 0;
+  }
+
+  function checkLimits(chatId: string): void {
+    const now = Date.now();
+    for (const [key, limit, win] of [
+      ['app:s', limits.appPerSecond, 1000],
+      ['app:m', limits.appPerMinute, 60_000],
+    ] as const) {
+      const reset = hit(key, limit, win, now);
+      if (reset) {
+        throw new HttpError({
+          status: 429,
+          code: 99991400,
+          msg: 'request trigger frequency limit',
+          headers: { 'x-ogw-ratelimit-limit': String(limit), 'x-ogw-ratelimit-reset': String(reset) },
+        });
+      }
+    }
+    if (hit(`chat:${chatId}`, limits.chatPerSecond, 1000, now)) bad(230020, 'This operation triggers the frequency limit');
+  }
+
+  function auth(req: IncomingMessage): void {
+    const h = req.headers.authorization;
+    if (!h || !h.startsWith('Bearer ')) bad(99991661, 'Missing access token for authorization');
+    const exp = tokens.get(h!.slice(7));
+    if (exp === undefined || exp < Date.now()) bad(99991663, 'Invalid access token for authorization');
+  }
+
+  function checkContent(msgType: string, raw: unknown): unknown {
+    if (typeof raw !== 'string') bad(230001, 'content must be a JSON string');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw as string);
+    } catch {
+      bad(230001, 'content is not valid JSON');
+    }
+    const size = Buffer.byteLength(raw as string);
+    if (msgType === 'interactive') {
+      if (size > CARD_LIMIT) bad(230025, 'card content exceeds 30 KB');
+      checkCard(parsed);
+    } else if (msgType === 'text') {
+      if (size > TEXT_LIMIT) bad(230025, 'text content exceeds 150 KB');
+      if (typeof (parsed as { text?: unknown }).text !== 'string') bad(230001, 'text content needs "text"');
+    } else {
+      bad(230001, `unsupported msg_type ${msgType}`);
+    }
+    return parsed;
+  }
+
+  function messageData(r: SentRecord) {
+    return {
+      message_id: r.messageId,
+      chat_id: r.chatId,
+      msg_type: r.msgType,
+      create_time: String(r.time),
+      update_time: String(r.time),
+      deleted: false,
+      updated: false,
+      sender: { id: appId, id_type: 'app_id', sender_type: 'app', tenant_key: 'fake-tenant' },
+      body: { content: r.rawContent },
+      ...(r.replyTo ? { parent_id: r.replyTo, root_id: r.replyTo } : {}),
+    };
+  }
+
+  function deliver(input: {
+    chatId: string;
+    receiveIdType: string;
+    msgType: string;
+    content: unknown;
+    uuid?: unknown;
+    replyTo?: string;
+  }) {
+    checkLimits(input.chatId);
+    const uuid = typeof input.uuid === 'string' && input.uuid ? input.uuid : undefined;
+    if (uuid && uuid.length > 50) bad(230001, 'uuid longer than 50 characters');
+    const now = Date.now();
+    if (uuid) {
+      const prev = byUuid.get(uuid);
+      if (prev && now - prev.at < UUID_WINDOW_MS) return messageData(prev.record);
+    }
+    const parsed = checkContent(input.msgType, input.content);
+    const record: SentRecord = {
+      messageId: `om_${hex(16)}`,
+      chatId: input.chatId,
+      receiveIdType: input.receiveIdType,
+      msgType: input.msgType,
+      content: parsed,
+      rawContent: input.content as string,
+      ...(uuid ? { uuid } : {}),
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+      time: now,
+    };
+    sent.push(record);
+    messages.set(record.messageId, { chatId: record.chatId, msgType: record.msgType, fromBot: true });
+    if (uuid) byUuid.set(uuid, { record, at: now });
+    const w = waiters;
+    waiters = [];
+    w.forEach((f) => f());
+    return messageData(record);
+  }
+
+  function page<T>(items: T[], q: URLSearchParams): { items: T[]; page_token: string; has_more: boolean } {
+    const size = Math.min(100, Math.max(1, Number(q.get('page_size') ?? 20)));
+    const start = Number(q.get('page_token') || 0);
+    const slice = items.slice(start, start + size);
+    const more = start + size < items.length;
+    return { items: slice, page_token: more ? String(start + size) : '', has_more: more };
+  }
+
+  type Handler = (req: IncomingMessage, body: Buffer, q: URLSearchParams, params: string[]) => unknown;
+  const json = (body: Buffer): Record<string, unknown> => {
+    try {
+      return JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      return bad(230001, 'body is not JSON');
+    }
+  };
+
+  const routes: Array<{ method: string; re: RegExp; auth: boolean; fn: Handler }> = [
+    {
+      method: 'POST',
+      re: /^\/open-apis\/auth\/v3\/tenant_access_token\/internal$/,
+      auth: false,
+      fn: async (_req, body) => {
+        tokenRequests += 1;
+        const b = json(body);
+        if (opts.tokenDelayMs) await new Promise((r) => setTimeout(r, opts.tokenDelayMs));
+        if (b.app_id !== appId || b.app_secret !== appSecret) return { code: 10014, msg: 'app secret invalid' };
+        const token = `t-${hex(16)}`;
+        tokens.set(token, Date.now() + ttl * 1000);
+        return { code: 0, msg: 'ok', tenant_access_token: token, expire: ttl };
+      },
+    },
+    {
+      method: 'GET',
+      re: /^\/open-apis\/bot\/v3\/info\/?$/,
+      auth: true,
+      fn: () => ({ code: 0, msg: 'ok', bot: { open_id: bot.openId, app_name: bot.name, activate_status: 2, ip_white_list: [] } }),
+    },
+    {
+      method: 'POST',
+      re: /^\/open-apis\/im\/v1\/messages$/,
+      auth: true,
+      fn: (_req, body, q) => {
+        const type = q.get('receive_id_type');
+        const b = json(body);
+        if (typeof b.receive_id !== 'string' || !b.receive_id) bad(230001, 'receive_id required');
+        let chatId: string;
+        if (type === 'chat_id') {
+          if (!chats.has(b.receive_id as string)) bad(230002, 'Bot/User can NOT be out of the chat.');
+          chatId = b.receive_id as string;
+        } else if (type === 'open_id' || type === 'user_id' || type === 'union_id' || type === 'email') {
+          chatId = `p2p:${b.receive_id as string}`;
+        } else {
+          return bad(230001, 'invalid receive_id_type');
+        }
+        const data = deliver({ chatId, receiveIdType: type!, msgType: String(b.msg_type), content: b.content, uuid: b.uuid });
+        return { code: 0, msg: 'success', data };
+      },
+    },
+    {
+      method: 'POST',
+      re: /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/,
+      auth: true,
+      fn: (_req, body, _q, [id]) => {
+        const target = messages.get(id!);
+        if (!target) bad(230001, `message ${id} not found`);
+        const b = json(body);
+        const data = deliver({
+          chatId: target!.chatId,
+          receiveIdType: 'reply',
+          msgType: String(b.msg_type),
+          content: b.content,
+          uuid: b.uuid,
+          replyTo: id!,
+        });
+        return { code: 0, msg: 'success', data };
+      },
+    },
+    {
+      method: 'PATCH',
+      re: /^\/open-apis\/im\/v1\/messages\/([^/]+)$/,
+      auth: true,
+      fn: (_req, body, _q, [id]) => {
+        const target = messages.get(id!);
+        if (!target || !target.fromBot) bad(230001, `message ${id} not found`);
+        if (target!.msgType !== 'interactive') bad(230001, 'only cards can be updated');
+        const b = json(body);
+        const content = checkContent('interactive', b.content);
+        updates.push({ messageId: id!, content, time: Date.now() });
+        return { code: 0, msg: 'success', data: {} };
+      },
+    },
+    {
+      method: 'GET',
+      re: /^\/open-apis\/im\/v1\/chats$/,
+      auth: true,
+      fn: (_req, _b, q) => {
+        const p = page([...chats.values()].map((c) => ({ chat_id: c.chatId, name: c.name, owner_id_type: 'open_id' })), q);
+        return { code: 0, msg: 'success', data: p };
+      },
+    },
+    {
+      method: 'GET',
+      re: /^\/open-apis\/im\/v1\/chats\/([^/]+)\/members$/,
+      auth: true,
+      fn: (_req, _b, q, [id]) => {
+        const chat = chats.get(id!);
+        if (!chat) bad(230002, 'Bot/User can NOT be out of the chat.');
+        const idType = q.get('member_id_type') ?? 'open_id';
+        const members = chat!.members.map((m) => ({ member_id_type: idType, member_id: m.openId, name: m.name, tenant_key: 'fake-tenant' }));
+        return { code: 0, msg: 'success', data: { ...page(members, q), member_total: members.length } };
+      },
+    },
+    {
+      method: 'POST',
+      re: /^\/open-apis\/im\/v1\/(images|files)$/,
+      auth: true,
+      fn: (req, body, _q, [what]) => {
+        const { fields, fileBytes } = parseMultipart(body, String(req.headers['content-type'] ?? ''));
+        if (fileBytes === 0) bad(234006, 'empty file');
+        if (what === 'images') {
+          if (fields.image_type !== 'message' && fields.image_type !== 'avatar') bad(234001, 'invalid image_type');
+          const key = `img_v3_${hex(12)}`;
+          uploads.push({ kind: 'image', fields, bytes: fileBytes, key });
+          return { code: 0, msg: 'success', data: { image_key: key } };
+        }
+        if (!fields.file_type || !fields.file_name) bad(234001, 'file_type and file_name required');
+        const key = `file_v3_${hex(12)}`;
+        uploads.push({ kind: 'file', fields, bytes: fileBytes, key });
+        return { code: 0, msg: 'success', data: { file_key: key } };
+      },
+    },
+  ];
+
+  function respond(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(text);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const record = (status: number, code: number) => calls.push({ method, path: url.pathname, status, code, time: Date.now() });
+    try {
+      const route = routes.find((r) => r.method === method && r.re.test(url.pathname));
+      if (!route) bad(404, 'not found', 404);
+      const f = failures.find((x) => x.left > 0 && (!x.method || x.method === method) && (typeof x.path === 'string' ? x.path === url.pathname : x.path.test(url.pathname)));
+      if (f) {
+        f.left -= 1;
+        throw new HttpError(f.failure);
+      }
+      if (route!.auth) auth(req);
+      const params = route!.re.exec(url.pathname)!.slice(1);
+      const out = (await route!.fn(req, body, url.searchParams, params)) as { code?: number };
+      record(200, out.code ?? 0);
+      respond(res, 200, out);
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e;
+      const { status, code, msg, headers } = e.failure;
+      record(status, code);
+      respond(res, status, { code, msg: msg ?? 'error', error: { log_id: `fake-${hex(8)}` } }, headers);
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => respond(res, 500, { code: 1, msg: e instanceof Error ? e.message : String(e) }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    appId,
+    appSecret,
+    bot,
+    sent,
+    updates,
+    uploads,
+    calls,
+    get tokenRequests() {
+      return tokenRequests;
+    },
+    addChat(chat) {
+      chats.set(chat.chatId, chat);
+    },
+    registerMessage(messageId, chatId) {
+      messages.set(messageId, { chatId, msgType: 'text', fromBot: false });
+    },
+    failNext(match, failure, times = 1) {
+      failures.push({ ...match, failure, left: times });
+    },
+    revokeTokens() {
+      tokens.clear();
+    },
+    sentTo(chatId) {
+      return sent.filter((s) => s.chatId === chatId);
+    },
+    async waitForSent(n, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (sent.length < n) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`fake Lark: expected ${n} messages, got ${sent.length}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+      return sent.slice();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
