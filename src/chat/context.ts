@@ -1,0 +1,38 @@
+import type { Ledger } from '../plan/schema.js';
+import type { PlanIndex } from '../search/index.js';
+import type { UnitDirectory } from '../units/directory.js';
+import type { Command } from './command.js';
+import type { Via } from './route.js';
+import type { Clock, IncomingMessage, Logger, Reply, Role } from './types.js';
+
+/** The loaded plans every handler reads; built once per load, never mutated. */
+export interface Plans {
+  ledger: Ledger;
+  index: PlanIndex;
+  units: UnitDirectory;
+}
+
+/** What a handler gets. Deliberately no platform client: replies go through `reply`. */
+export interface Context {
+  message: IncomingMessage;
+  /** Everything after the command name (or the topic a natural question asked about), trimmed. */
+  args: string;
+  /**
+   * How the command was asked: typed as a command ('slash', 'text') or as a
+   * question ('intent', 'catch-all'). Search handlers give questions to the
+   * index whole, since its own analysis reads "什么时候" as asking for a date.
+   */
+  via: Via;
+  reply(reply: Reply | string): Promise<void>;
+  plans: Plans;
+  clock: Clock;
+  /** Child logger already bound to the message and command. */
+  log: Logger;
+  role: Role;
+  /** The registry the bot runs with, so /帮助 describes exactly what is installed. */
+  commands: readonly Command[];
+}
+
+export function toReply(reply: Reply | string): Reply {
+  return typeof reply === 'string' ? { blocks: [{ kind: 'text', text: reply }] } : reply;
+}
