@@ -1,0 +1,9 @@
+import type { Command } from '../src/chat/command.js';
+import documents from './documents.js';
+import due from './due.js';
+import help from './help.js';
+import unitTasks from './unit-tasks.js';
+import whoLeads from './who-leads.js';
+
+/** Every command the bot knows; order is the order /帮助 lists them in. */
+export const commands: readonly Command[] = [whoLeads, unitTasks, due, documents, help];
