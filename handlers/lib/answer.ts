@@ -10,12 +10,7 @@ import { pathText, shorten, taskById, timeLimitText, unitList } from './format.j
  */
 
 const EXCERPT_CHARS = 80;
-/**
- * A runner-up from another plan is worth showing at this share of the best
- * score: each plan names its own lead, and a question without a place name
- * may mean any of them.
- */
-export const OTHER_PLAN_RATIO = 0.5;
+
 
 function sameUnits(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((u) => b.includes(u));
@@ -64,12 +59,17 @@ function alternativeLine(answer: Answer, ledger: Ledger): string {
   return `${sourceText(answer)} ${label}｜${lead}`;
 }
 
-/** Up to two runners-up: both when the top is ambiguous, else those from other plans that score close enough. */
+/**
+ * Up to two runners-up: both when the top is ambiguous, else those from other
+ * plans. Each plan names its own lead, so a question that did not narrow by
+ * place may mean any of them; the index only returns answers that cover
+ * enough of the question, so no score floor of our own is needed.
+ */
 export function alternatives(answers: readonly Answer[]): Answer[] {
   const [best, ...rest] = answers;
   if (!best) return [];
   if (isAmbiguous([...answers])) return rest.slice(0, 2);
-  return rest.filter((a) => a.file !== best.file && a.score >= OTHER_PLAN_RATIO * best.score).slice(0, 2);
+  return rest.filter((a) => a.file !== best.file).slice(0, 2);
 }
 
 export function answerReply(query: string, answers: readonly Answer[], ledger: Ledger): Reply {
