@@ -11,9 +11,9 @@
  * properties; unknown ones are rejected as Lark does with 230099). They catch
  * renderer regressions; they are not proof of what the real platform accepts.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface FakeChat {
   chatId: string;
@@ -93,6 +93,13 @@ export interface FakeLark {
   /** Every issued token becomes invalid (next business call: 99991663). */
   revokeTokens(): void;
   sentTo(chatId: string): SentRecord[];
+  /** Long-connection clients currently attached (WSClient). */
+  readonly wsClients: number;
+  /**
+   * Push one event over the long connection as the platform does and resolve
+   * with the client's answer frame payload ({code, data?}).
+   */
+  pushWsEvent(envelope: unknown, timeoutMs?: number): Promise<{ code: number; data?: unknown }>;
   /** Resolves once at least n messages were accepted; rejects after timeoutMs. */
   waitForSent(n: number, timeoutMs?: number): Promise<SentRecord[]>;
   close(): Promise<void>;
@@ -215,6 +222,130 @@ function parseMultipart(body: Buffer, contentType: string): { fields: Record<str
     pos = next;
   }
   return { fields, fileBytes };
+}
+
+// ---- long connection: pbbp2.Frame over WebSocket, both by hand ------------
+
+interface Frame {
+  SeqID: number;
+  LogID: number;
+  service: number;
+  /** 0 control (ping/pong), 1 data (event/card). */
+  method: number;
+  headers: Array<{ key: string; value: string }>;
+  payload?: Buffer;
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  let v = BigInt(n);
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) b |= 0x80;
+    out.push(b);
+  } while (v > 0n);
+  return Buffer.from(out);
+}
+
+const field = (no: number, wire: number) => varint((no << 3) | wire);
+const lenDelim = (no: number, b: Buffer) => Buffer.concat([field(no, 2), varint(b.length), b]);
+
+export function encodeFrame(f: Frame): Buffer {
+  const parts = [field(1, 0), varint(f.SeqID), field(2, 0), varint(f.LogID), field(3, 0), varint(f.service), field(4, 0), varint(f.method)];
+  for (const h of f.headers) parts.push(lenDelim(5, Buffer.concat([lenDelim(1, Buffer.from(h.key)), lenDelim(2, Buffer.from(h.value))])));
+  if (f.payload) parts.push(lenDelim(8, f.payload));
+  return Buffer.concat(parts);
+}
+
+function readFields(buf: Buffer): Array<{ no: number; value: number | Buffer }> {
+  const out: Array<{ no: number; value: number | Buffer }> = [];
+  let i = 0;
+  const readVarint = (): number => {
+    let shift = 0n;
+    let v = 0n;
+    for (let guard = 0; guard < 10; guard += 1) {
+      const b = buf[i++]!;
+      v |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7n;
+    }
+    return Number(v);
+  };
+  while (i < buf.length) {
+    const tag = readVarint();
+    const no = tag >> 3;
+    const wire = tag & 7;
+    if (wire === 0) out.push({ no, value: readVarint() });
+    else if (wire === 2) {
+      const len = readVarint();
+      out.push({ no, value: buf.subarray(i, i + len) });
+      i += len;
+    } else throw new Error(`unexpected wire type ${wire}`);
+  }
+  return out;
+}
+
+export function decodeFrame(buf: Buffer): Frame {
+  const f: Frame = { SeqID: 0, LogID: 0, service: 0, method: 0, headers: [] };
+  for (const { no, value } of readFields(buf)) {
+    if (no === 1) f.SeqID = value as number;
+    else if (no === 2) f.LogID = value as number;
+    else if (no === 3) f.service = value as number;
+    else if (no === 4) f.method = value as number;
+    else if (no === 5) {
+      const h = readFields(value as Buffer);
+      f.headers.push({
+        key: (h.find((x) => x.no === 1)?.value as Buffer | undefined)?.toString() ?? '',
+        value: (h.find((x) => x.no === 2)?.value as Buffer | undefined)?.toString() ?? '',
+      });
+    } else if (no === 8) f.payload = Buffer.from(value as Buffer);
+  }
+  return f;
+}
+
+/** One server-to-client WebSocket frame (unmasked). */
+function wsFrame(opcode: number, payload: Buffer): Buffer {
+  const len = payload.length;
+  const head =
+    len < 126
+      ? Buffer.from([0x80 | opcode, len])
+      : len < 65536
+        ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff])
+        : Buffer.concat([Buffer.from([0x80 | opcode, 127]), (() => {
+            const b = Buffer.alloc(8);
+            b.writeBigUInt64BE(BigInt(len));
+            return b;
+          })()]);
+  return Buffer.concat([head, payload]);
+}
+
+/** Client-to-server frames from a byte stream; returns the unconsumed rest. */
+function wsParse(buf: Buffer, onFrame: (opcode: number, payload: Buffer) => void): Buffer {
+  let rest = buf;
+  for (let guard = 0; guard < 10_000 && rest.length >= 2; guard += 1) {
+    const opcode = rest[0]! & 0x0f;
+    const masked = (rest[1]! & 0x80) !== 0;
+    let len = rest[1]! & 0x7f;
+    let off = 2;
+    if (len === 126) {
+      if (rest.length < 4) break;
+      len = rest.readUInt16BE(2);
+      off = 4;
+    } else if (len === 127) {
+      if (rest.length < 10) break;
+      len = Number(rest.readBigUInt64BE(2));
+      off = 10;
+    }
+    const maskAt = off;
+    if (masked) off += 4;
+    if (rest.length < off + len) break;
+    const payload = Buffer.from(rest.subarray(off, off + len));
+    if (masked) for (let k = 0; k < payload.length; k += 1) payload[k]! ^= rest[maskAt + (k % 4)]!;
+    onFrame(opcode, payload);
+    rest = rest.subarray(off + len);
+  }
+  return rest;
 }
 
 // ---- server ---------------------------------------------------------------
@@ -467,6 +598,23 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     },
     {
       method: 'POST',
+      re: /^\/callback\/ws\/endpoint$/,
+      auth: false,
+      fn: (_req, body) => {
+        const b = json(body);
+        if (b.AppID !== appId || b.AppSecret !== appSecret) return { code: 514, msg: 'auth failed' };
+        return {
+          code: 0,
+          msg: 'ok',
+          data: {
+            URL: `ws://127.0.0.1:${port}/ws?device_id=fake-device&service_id=7`,
+            ClientConfig: { PingInterval: 120, ReconnectCount: 1, ReconnectInterval: 1, ReconnectNonce: 1 },
+          },
+        };
+      },
+    },
+    {
+      method: 'POST',
       re: /^\/open-apis\/im\/v1\/(images|files)$/,
       auth: true,
       fn: (req, body, _q, [what]) => {
@@ -523,6 +671,43 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => respond(res, 500, { code: 1, msg: e instanceof Error ? e.message : String(e) }));
   });
+  // Long connection: a hand-rolled WebSocket endpoint speaking pbbp2 frames.
+  const wsSockets = new Set<Socket>();
+  const wsPending = new Map<string, (r: { code: number; data?: unknown }) => void>();
+  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    const key = req.headers['sec-websocket-key'];
+    if (!req.url?.startsWith('/ws') || typeof key !== 'string') {
+      socket.destroy();
+      return;
+    }
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    wsSockets.add(socket);
+    let buf: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buf = wsParse(Buffer.concat([buf, chunk]), (opcode, payload) => {
+        if (opcode === 0x8) {
+          socket.end(wsFrame(0x8, Buffer.alloc(0)));
+          return;
+        }
+        if (opcode !== 0x2) return;
+        const frame = decodeFrame(payload);
+        const type = frame.headers.find((h) => h.key === 'type')?.value;
+        if (frame.method === 1 && type === 'event') {
+          // The client's answer to an event we pushed.
+          const id = frame.headers.find((h) => h.key === 'message_id')?.value ?? '';
+          const body = JSON.parse(frame.payload?.toString('utf8') ?? '{}') as { code: number; data?: string };
+          const data = body.data ? JSON.parse(Buffer.from(body.data, 'base64').toString('utf8')) : undefined;
+          wsPending.get(id)?.({ code: body.code, ...(data === undefined ? {} : { data }) });
+          wsPending.delete(id);
+        }
+      });
+    });
+    const drop = () => wsSockets.delete(socket);
+    socket.on('close', drop);
+    socket.on('error', drop);
+  });
+
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
 
@@ -554,6 +739,41 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     sentTo(chatId) {
       return sent.filter((s) => s.chatId === chatId);
     },
+    get wsClients() {
+      return wsSockets.size;
+    },
+    pushWsEvent(envelope, timeoutMs = 5000) {
+      // Lark hands each event to one connected client at random.
+      const clients = [...wsSockets];
+      const socket = clients[Math.floor(Math.random() * clients.length)];
+      if (!socket) return Promise.reject(new Error('fake Lark: no long-connection client attached'));
+      const id = hex(8);
+      const frame = encodeFrame({
+        SeqID: 0,
+        LogID: 0,
+        service: 7,
+        method: 1,
+        headers: [
+          { key: 'type', value: 'event' },
+          { key: 'message_id', value: id },
+          { key: 'sum', value: '1' },
+          { key: 'seq', value: '0' },
+          { key: 'trace_id', value: hex(4) },
+        ],
+        payload: Buffer.from(JSON.stringify(envelope)),
+      });
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          wsPending.delete(id);
+          reject(new Error('fake Lark: no answer to the pushed event'));
+        }, timeoutMs);
+        wsPending.set(id, (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        });
+        socket.write(wsFrame(0x2, frame));
+      });
+    },
     async waitForSent(n, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (sent.length < n) {
@@ -571,6 +791,7 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const s of wsSockets) s.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
