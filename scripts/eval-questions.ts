@@ -24,6 +24,8 @@ const QuestionRow = z.object({
   kind: z.enum(['lead', 'deadline', 'recurring', 'none']),
   query: z.string(),
   expect_leads: z.array(z.string()).optional(),
+  /** Where a plan names only 责任单位 (no lead), the units a person should be told. */
+  expect_co: z.array(z.string()).optional(),
   expect_deadline: z.string().optional(),
   expect_rule: z.string().optional(),
   source: z.string().optional(),
@@ -101,9 +103,12 @@ export function judge(q: QuestionRow, top: Answer | undefined, fileFor: (doc: st
   const docOk = basename(top.file) === basename(fileFor(q.doc));
   const at = docOk && normPath(top.path) === normPath(q.path);
   if (q.kind === 'lead') {
-    const leadsOk = sameSet(top.leads, q.expect_leads ?? []);
+    const leadsEqual = sameSet(top.leads, q.expect_leads ?? []);
+    // An empty expected set would match every answer without a lead; only the item can confirm it then.
+    const leadsOk = (q.expect_leads ?? []).length > 0 && leadsEqual;
     const containsOk = (q.expect_leads ?? []).every((e) => top.leads.some((l) => foldTight(l) === foldTight(e)));
-    const strict = at && (q.source === 'implied' ? containsOk : leadsOk);
+    const coOk = q.expect_co === undefined || sameSet(top.co, q.expect_co);
+    const strict = at && (q.source === 'implied' ? containsOk : leadsEqual) && coOk;
     return { correct: at || leadsOk, strict };
   }
   if (q.kind === 'deadline') {

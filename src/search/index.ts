@@ -30,9 +30,14 @@ export interface SearchTuning {
   phraseRun: number;
   /** Multiplier for passages that have what a "when"/"how often" question asks about. */
   intentBoost: number;
+  /**
+   * For "who leads" questions, answers within this share of the best score (and as complete a match)
+   * are ordered by how clearly they name a lead: stated, then implied, then none.
+   */
+  leadBand: number;
 }
 
-export const TUNING: SearchTuning = { titleWeight: 0.8, clauseShare: 0.35, minCoverage: 0.3, phraseCoverage: 0.12, phraseRun: 3, intentBoost: 1.3 };
+export const TUNING: SearchTuning = { titleWeight: 0.8, clauseShare: 0.35, minCoverage: 0.3, phraseCoverage: 0.12, phraseRun: 3, intentBoost: 1.3, leadBand: 0.5 };
 
 export interface BuildOptions {
   engine?: EngineFactory;
@@ -43,6 +48,7 @@ interface Candidate {
   passage: number;
   wholeItem: boolean;
   score: number;
+  coverage: number;
   matched: string[];
 }
 
@@ -104,7 +110,7 @@ export class PlanIndex {
     let candidates = this.select(hits, q);
     if (candidates.length === 0 && numbered && numbered.length > 0) {
       // "三（二）1谁牵头": the reference alone names the item.
-      candidates = this.wholeItems(numbered).map((passage, i) => ({ passage, wholeItem: true, score: 1 / (i + 1), matched: [] }));
+      candidates = this.wholeItems(numbered).map((passage, i) => ({ passage, wholeItem: true, score: 1 / (i + 1), coverage: 1, matched: [] }));
     }
     return candidates.slice(0, limit).map((c) =>
       buildAnswer({
@@ -150,7 +156,7 @@ export class PlanIndex {
       const enough = (h: Hit) => h.coverage >= t.minCoverage || (h.coverage >= t.phraseCoverage && h.run >= t.phraseRun);
       if (!first.clause) {
         const h = group[0]!;
-        if (enough(h)) out.push({ passage: h.id, wholeItem: false, score: this.boost(total(h), h.id, q, false), matched: h.matched });
+        if (enough(h)) out.push({ passage: h.id, wholeItem: false, score: this.boost(total(h), h.id, q, false), coverage: h.coverage, matched: h.matched });
         continue;
       }
       // A multi-clause item: the heading is shared, so only a clause's own words can single it out.
@@ -158,21 +164,43 @@ export class PlanIndex {
       const headingOnly = best.content < t.clauseShare * t.titleWeight * best.title;
       if (headingOnly) {
         const h = group.reduce((a, b) => (total(b) > total(a) ? b : a));
-        if (enough(h)) out.push({ passage: h.id, wholeItem: true, score: this.boost(total(h), h.id, q, true), matched: h.matched });
+        if (enough(h)) out.push({ passage: h.id, wholeItem: true, score: this.boost(total(h), h.id, q, true), coverage: h.coverage, matched: h.matched });
         continue;
       }
       for (const h of group) {
         if (!enough(h) || h.content < t.clauseShare * t.titleWeight * h.title) continue;
-        out.push({ passage: h.id, wholeItem: false, score: this.boost(total(h), h.id, q, false), matched: h.matched });
+        out.push({ passage: h.id, wholeItem: false, score: this.boost(total(h), h.id, q, false), coverage: h.coverage, matched: h.matched });
       }
     }
-    return out.sort((a, b) => b.score - a.score || a.passage - b.passage);
+    out.sort((a, b) => b.score - a.score || a.passage - b.passage);
+    return q.intent === 'lead' ? this.preferStatedLeads(out) : out;
+  }
+
+  /**
+   * "谁牵头" is best answered by an item that names its lead. Among answers
+   * about as good as the best one (as complete a match, score within the
+   * band), stated leads come first, then implied ones, then none; the order
+   * otherwise stays by score.
+   */
+  private preferStatedLeads(sorted: Candidate[]): Candidate[] {
+    const best = sorted[0];
+    if (!best) return sorted;
+    const band = (c: Candidate) => c.score >= this.tuning.leadBand * best.score && c.coverage >= best.coverage - 0.1;
+    const rank = (c: Candidate) => {
+      const p = this.passages[c.passage]!;
+      const own = !c.wholeItem && p.clause ? p.clause.leads : [];
+      if (own.length > 0 || p.task.leads.length > 0) return 0;
+      return p.task.impliedLeads.length > 0 || p.task.co.length > 0 ? 1 : 2;
+    };
+    const inBand = sorted.filter(band);
+    const rest = sorted.filter((c) => !band(c));
+    return [...inBand.sort((a, b) => rank(a) - rank(b) || b.score - a.score), ...rest];
   }
 
   private boost(score: number, id: number, q: Question, wholeItem: boolean): number {
-    if (q.intent === 'lead') return score;
     const p = this.passages[id]!;
     const src = wholeItem || !p.clause ? p.task : p.clause;
+    if (q.intent === 'lead') return score;
     const has = q.intent === 'deadline' ? src.deadlines.length > 0 : src.recurring.length > 0;
     return has ? score * this.tuning.intentBoost : score;
   }

@@ -1,5 +1,6 @@
 import type { Clause, Ledger, PlanDocument, Task } from '../plan/schema.js';
 import { fold } from './fold.js';
+import { digitsForCounts } from './numerals.js';
 
 /**
  * Plans cut into what a question can be answered with: an item, or, where an
@@ -43,7 +44,7 @@ function make(doc: number, task: Task, display: string, units: string[], clause?
     ...(clause ? { clause, clauseIndex } : {}),
     display,
     ...(f.length === display.length ? { foldedDisplay: f } : {}),
-    fields: { title: fold(task.title), text: f, units: unitsOf(units) },
+    fields: { title: digitsForCounts(fold(task.title)), text: digitsForCounts(f), units: unitsOf(units) },
   };
 }
 

@@ -1,5 +1,6 @@
 import { fold } from './fold.js';
 import { findNumberRef, type NumberRef } from './numbering.js';
+import { digitsForCounts } from './numerals.js';
 
 /**
  * What a person asked, separated into its parts: the subject to search for,
@@ -54,6 +55,6 @@ export function analyzeQuestion(raw: string): Question {
   const numbering = findNumberRef(s);
   if (numbering) s = s.replace(numbering.text, ' ');
   s = s.replace(/(归|找|是|由|该|到|向)(?=哪|谁)/g, ' ').replace(QUESTION_PHRASES, ' ').replace(PUNCT, ' ').replace(PARTICLES, ' ');
-  const subject = s.replace(/\s+/g, ' ').trim();
+  const subject = digitsForCounts(s).replace(/\s+/g, ' ').trim();
   return { raw, subject, intent, ...(numbering ? { numbering } : {}) };
 }
