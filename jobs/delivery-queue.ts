@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { z } from 'zod';
+import type { Block, Reply } from '../src/chat/types.js';
+import { DEFAULT_PREFIX, KEEP_COMPLETED_SECONDS, type QueueConfig } from './reminder-queue.js';
+
+/**
+ * Outgoing messages, one job per (reminder, chat). The job id and the Lark
+ * uuid both derive from the reminder id and the chat, so a reminder job that
+ * runs twice (crash after enqueueing) queues one delivery, and a delivery that
+ * runs twice (crash after sending) posts once: Lark drops a repeated uuid.
+ */
+
+export const DELIVERY_QUEUE = 'delivery';
+export const DELIVERY_JOB = 'deliver';
+
+const BlockSchema: z.ZodType<Block> = z.union([
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('fields'), items: z.array(z.object({ label: z.string(), value: z.string() })) }),
+  z.object({ kind: z.literal('list'), items: z.array(z.string()) }),
+  z.object({ kind: z.literal('table'), columns: z.array(z.string()), rows: z.array(z.array(z.string())) }),
+  z.object({ kind: z.literal('note'), text: z.string() }),
+  z.object({ kind: z.literal('divider') }),
+  z.object({
+    kind: z.literal('actions'),
+    buttons: z.array(
+      z.object({
+        label: z.string(),
+        value: z.record(z.string(), z.string()),
+        style: z.enum(['primary', 'danger', 'default']).optional(),
+      }),
+    ),
+  }),
+]) as z.ZodType<Block>;
+
+export const ReplySchema: z.ZodType<Reply> = z.object({
+  title: z.string().optional(),
+  tone: z.enum(['blue', 'green', 'orange', 'red', 'grey']).optional(),
+  blocks: z.array(BlockSchema),
+}) as z.ZodType<Reply>;
+
+export const DeliveryJobData = z.object({
+  v: z.literal(1),
+  tenant: z.string().min(1),
+  chatId: z.string().min(1),
+  /** What the message is about (a reminder id); logs and the uuid refer to it. */
+  ref: z.string().min(1),
+  uuid: z.string().min(1).max(50),
+  reply: ReplySchema,
+});
+export type DeliveryJobData = z.infer<typeof DeliveryJobData>;
+
+function hash(parts: string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+/** Job id of the delivery of `ref` to `chatId` (never an integer, no ':'). */
+export function deliveryJobId(ref: string, chatId: string): string {
+  return `dlv-${hash([ref, chatId])}`;
+}
+
+/** Lark uuid (≤ 50 chars) of the delivery of `ref` to `chatId`. */
+export function deliveryUuidFor(ref: string, chatId: string): string {
+  return `dub-${hash([ref, chatId])}`;
+}
+
+export function createDeliveryQueue(cfg: QueueConfig): Queue<DeliveryJobData> {
+  return new Queue<DeliveryJobData>(DELIVERY_QUEUE, {
+    connection: cfg.connection,
+    prefix: cfg.prefix ?? DEFAULT_PREFIX,
+    defaultJobOptions: {
+      // Server errors and network failures: retried with backoff (rate limits are waited out in-process).
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
+      removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
+      removeOnFail: { age: KEEP_COMPLETED_SECONDS },
+    },
+  });
+}

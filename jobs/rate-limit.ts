@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+
+/**
+ * Send-slot reservations shared by every replica, exact over sliding windows:
+ * Lark allows 50 sends/s and 1000/min per app and 5/s per chat. A caller asks
+ * for a slot under several limits at once and gets the earliest instant at
+ * which sending breaks none of them; the slot is recorded immediately, so the
+ * next caller queues behind it (FIFO: reservations never go back in time,
+ * which keeps a chat's messages in order). A 429 sets a "blocked until" that
+ * every reservation honours.
+ *
+ * One sorted set per limit (members = reserved instants), trimmed as windows
+ * pass. All keys must share a Cluster slot: build them under the queue prefix
+ * ("{duban}…").
+ */
+
+export interface Limit {
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+// KEYS[1] = blocked-until key, KEYS[2..] = limit zsets.
+// ARGV[1] = now ms, ARGV[2] = max wait ms, ARGV[3] = member suffix,
+// then per limit: max, windowMs.
+const RESERVE = `
+local now = tonumber(ARGV[1])
+local maxWait = tonumber(ARGV[2])
+local t = now
+local blocked = tonumber(redis.call('GET', KEYS[1]) or '0')
+if blocked > t then t = blocked end
+for i = 2, #KEYS do
+  local max = tonumber(ARGV[2 + (i - 1) * 2])
+  local window = tonumber(ARGV[3 + (i - 1) * 2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local n = redis.call('ZCARD', KEYS[i])
+  if n > 0 then
+    local last = tonumber(redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')[2])
+    if last > t then t = last end
+    if n >= max then
+      local kth = tonumber(redis.call('ZRANGE', KEYS[i], n - max, n - max, 'WITHSCORES')[2])
+      if kth + window > t then t = kth + window end
+    end
+  end
+end
+if t - now > maxWait then return {0, t - now} end
+for i = 2, #KEYS do
+  local window = tonumber(ARGV[3 + (i - 1) * 2])
+  redis.call('ZADD', KEYS[i], t, t .. '-' .. ARGV[3])
+  redis.call('PEXPIRE', KEYS[i], (t - now) + window + 1000)
+end
+return {1, t}
+`;
+
+// KEYS[1] = blocked-until key; ARGV[1] = until ms, ARGV[2] = ttl ms. Only ever extends.
+const BLOCK = `
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local u = tonumber(ARGV[1])
+if u > cur then redis.call('SET', KEYS[1], u, 'PX', ARGV[2]) return 1 end
+return 0
+`;
+
+export type Reservation = { ok: true; at: number } | { ok: false; waitMs: number };
+
+export interface SlotLimiter {
+  /** Reserve the earliest slot within `maxWaitMs`; the caller must send at (not before) `at`. */
+  reserve(limits: Limit[], maxWaitMs: number): Promise<Reservation>;
+  /** Nobody sends before `untilMs` (a 429 with a reset header). */
+  blockUntil(untilMs: number): Promise<void>;
+}
+
+export function createSlotLimiter(redis: Redis | Cluster, blockKey: string, now: () => number = Date.now): SlotLimiter {
+  return {
+    async reserve(limits, maxWaitMs) {
+      const args: Array<string | number> = [now(), maxWaitMs, randomBytes(6).toString('hex')];
+      for (const l of limits) args.push(l.max, l.windowMs);
+      const res = (await redis.eval(RESERVE, 1 + limits.length, blockKey, ...limits.map((l) => l.key), ...args)) as [number, number];
+      return res[0] === 1 ? { ok: true, at: Number(res[1]) } : { ok: false, waitMs: Number(res[1]) };
+    },
+    async blockUntil(untilMs) {
+      const ttl = Math.max(1000, untilMs - now() + 1000);
+      await redis.eval(BLOCK, 1, blockKey, Math.ceil(untilMs), Math.ceil(ttl));
+    },
+  };
+}
