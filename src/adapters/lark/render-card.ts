@@ -42,28 +42,35 @@ const MD_ENTITIES: Record<string, string> = {
   '>': '&#62;',
   '[': '&#91;',
   ']': '&#93;',
-  '(': '&#40;',
-  ')': '&#41;',
   '*': '&#42;',
   _: '&#95;',
   '~': '&#126;',
   '`': '&#96;',
-  '#': '&#35;',
-  '+': '&#43;',
-  '-': '&#45;',
-  '!': '&#33;',
   '|': '&#124;',
-  '{': '&#123;',
-  '}': '&#125;',
   '\\': '&#92;',
   ':': '&#58;',
   '$': '&#36;',
+  '#': '&#35;',
+  '+': '&#43;',
+  '-': '&#45;',
 };
-const MD_SPECIAL = /[&<>[\]()*_~`#+\-!|{}\\:$]/g;
+/**
+ * Active anywhere: tags (<at>, <font>), links ([x](url); without [ ] a "(url)"
+ * is plain text), emphasis, code, tables, escapes, emoji shortcodes and
+ * autolinked "scheme://" (the colon), formulas.
+ */
+const MD_ANYWHERE = /[&<>[\]*_~`|\\:$]/g;
+/** Active only at the start of a line: headings, list bullets, rules. */
+const MD_LINE_START = /(^|\n)([ \t]*)([-+#])/g;
 
-/** Escape untrusted text for a card `markdown` element. */
+/**
+ * Escape untrusted text for a card `markdown` element with HTML entities (the
+ * platform's documented way). Dates like 2024-07-31 keep their hyphens.
+ */
 export function escapeMarkdown(s: string): string {
-  return s.replace(MD_SPECIAL, (c) => MD_ENTITIES[c] ?? c);
+  return s
+    .replace(MD_ANYWHERE, (c) => MD_ENTITIES[c] ?? c)
+    .replace(MD_LINE_START, (_m, nl: string, sp: string, c: string) => `${nl}${sp}${MD_ENTITIES[c] ?? c}`);
 }
 
 /** Make untrusted text inert inside a Lark `text` message. */

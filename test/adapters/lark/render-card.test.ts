@@ -37,9 +37,16 @@ const INJECTION = '<at id=all></at> 请看[通知](https://evil.example/x) <font
 describe('escapeMarkdown', () => {
   it('leaves no markup active but shows the same characters', () => {
     const esc = escapeMarkdown(INJECTION);
-    for (const ch of ['<', '>', '[', ']', '(', ')', '*', '`']) expect(esc).not.toContain(ch);
+    for (const ch of ['<', '>', '[', ']', '*', '`']) expect(esc).not.toContain(ch);
+    expect(esc).not.toContain('](');
+    expect(esc).not.toContain('://');
     expect(esc).not.toMatch(/:OK:/);
     expect(decode(esc)).toBe(INJECTION);
+  });
+
+  it('defuses line-start markup (headings, bullets, rules) but leaves hyphens in dates alone', () => {
+    expect(escapeMarkdown('# 标题\n- 项\n---\n+ 加')).not.toMatch(/(^|\n)\s*[-+#]/);
+    expect(escapeMarkdown('2024-07-31前完成')).toBe('2024-07-31前完成');
   });
 
   it('escapes the ampersand too, so a literal entity in user text stays literal', () => {
