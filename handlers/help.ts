@@ -22,7 +22,7 @@ export default defineCommand({
     return ctx.reply({
       tone: 'orange',
       blocks: [
-        { kind: 'text', text: `没有“${wanted}”这个命令。${guess ? `您要找的是不是 /${guess.name}？` : ''}` },
+        { kind: 'text', text: `没有“/${wanted}”这个命令。${guess ? `您要找的是不是 /${guess.name}？` : ''}` },
         { kind: 'note', text: '发送 /帮助 查看全部命令。' },
       ],
     });

@@ -2,7 +2,7 @@ import type { Block, Reply } from '../../src/chat/types.js';
 import type { Ledger, Relative } from '../../src/plan/schema.js';
 import { isAmbiguous } from '../../src/search/index.js';
 import type { Answer } from '../../src/search/types.js';
-import { pathText, shorten, taskById, timeLimitText, unitList } from './format.js';
+import { fewUnits, pathText, shorten, taskById, timeLimitText, unitList } from './format.js';
 
 /**
  * The 谁牵头 reply for a list of answers (best first). Pure, so the wording
@@ -48,9 +48,9 @@ function sourceText(answer: Answer): string {
 function alternativeLine(answer: Answer, ledger: Ledger): string {
   const lead =
     answer.leadSource === 'explicit' && answer.leads.length
-      ? `牵头：${unitList(answer.leads)}`
+      ? `牵头：${fewUnits(answer.leads)}`
       : answer.leadSource === 'implied' && answer.leads.length
-        ? `未明确牵头（推断：${unitList(answer.leads)}）`
+        ? `未明确牵头（推断：${fewUnits(answer.leads)}）`
         : '未明确牵头';
   // A clause answer is labelled by its own words; the item heading may be about something else.
   const task = taskById(ledger, answer.taskId)?.task;
@@ -72,6 +72,19 @@ export function alternatives(answers: readonly Answer[]): Answer[] {
   return rest.filter((a) => a.file !== best.file).slice(0, 2);
 }
 
+/**
+ * When the answer is a whole item whose clauses name different leads, say
+ * which clause each lead owns; the union alone would make them all look
+ * responsible for everything.
+ */
+function clauseBreakdown(answer: Answer, ledger: Ledger): string[] {
+  const task = taskById(ledger, answer.taskId)?.task;
+  if (!task || task.clauses.length < 2 || !sameUnits(answer.leads, task.leads)) return [];
+  const distinct = new Set(task.clauses.map((c) => [...c.leads].sort().join('、')));
+  if (distinct.size < 2) return [];
+  return task.clauses.map((c) => `${unitList(c.leads)}：${shorten(c.text, 30)}`);
+}
+
 export function answerReply(query: string, answers: readonly Answer[], ledger: Ledger): Reply {
   const best = answers[0];
   if (!best) return notFoundReply(query, ledger);
@@ -80,6 +93,8 @@ export function answerReply(query: string, answers: readonly Answer[], ledger: L
   fields.push({ label: '时限', value: timeLimitText(best.deadlines, best.recurring, relativeFor(best, ledger)) });
   fields.push({ label: '来源', value: sourceText(best) });
   const blocks: Block[] = [{ kind: 'fields', items: fields }];
+  const parts = clauseBreakdown(best, ledger);
+  if (parts.length) blocks.push({ kind: 'text', text: '分项牵头' }, { kind: 'list', items: parts });
   if (best.excerpt) blocks.push({ kind: 'note', text: `原文：${shorten(best.excerpt, EXCERPT_CHARS)}` });
   const others = alternatives(answers);
   if (others.length) {

@@ -1,7 +1,7 @@
 import type { Reply } from '../../src/chat/types.js';
 import type { DueItem } from '../../src/ledger/queries.js';
 import type { Ledger } from '../../src/plan/schema.js';
-import { pathText, shorten, unitList } from './format.js';
+import { fewUnits, pathText, shorten } from './format.js';
 import type { Window } from './window.js';
 
 /** The 截止 reply. Pure. */
@@ -9,8 +9,8 @@ import type { Window } from './window.js';
 export const MAX_ROWS = 30;
 
 function leadCell(item: DueItem): string {
-  if (item.leadSource === 'explicit') return unitList(item.leads);
-  if (item.leadSource === 'implied') return item.leads.map((u) => `${u}（推断）`).join('、');
+  if (item.leadSource === 'explicit') return fewUnits(item.leads);
+  if (item.leadSource === 'implied') return `${fewUnits(item.leads)}（推断）`;
   return '未明确';
 }
 

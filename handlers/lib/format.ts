@@ -19,6 +19,11 @@ export function unitList(units: readonly string[]): string {
   return units.join('、');
 }
 
+/** A unit list for one table cell or line: long lists of offices would drown it. */
+export function fewUnits(units: readonly string[], max = 3): string {
+  return units.length > max ? `${unitList(units.slice(0, max))}等${units.length}个单位` : unitList(units);
+}
+
 export function deadlineText(d: Pick<Deadline, 'text' | 'date'>): string {
   return d.text && d.text !== d.date ? `${d.text}（${d.date}）` : d.date;
 }
