@@ -24,7 +24,7 @@ function isTty(stream: unknown): boolean {
 /**
  * A terminal chat in the manner of Hubot's shell adapter: every line is a
  * one-to-one message from the local user; replies are printed as text.
- * Resolves when input ends (EOF, Ctrl-D, or "exit" at an interactive prompt),
+ * Resolves when input ends (EOF, Ctrl-D, Ctrl-C — readline closes on it — or "exit" at a prompt),
  * after the last line has been answered, so `echo … | npm start` prints and exits.
  */
 export async function startConsole(opts: ConsoleOptions): Promise<void> {

@@ -72,4 +72,18 @@ describe('startConsole', () => {
     expect(tty.text).toContain('督办> ');
     expect(seen.map((m) => m.text)).toEqual(['甲']);
   });
+
+  it('ends on Ctrl-C at a terminal instead of hanging', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    Object.assign(input, { isTTY: true, setRawMode: () => input });
+    Object.assign(output, { isTTY: true, columns: 80 });
+    output.resume();
+    const { bot, seen } = echoBot();
+    const done = startConsole({ bot, input, output, log: silentLogger() });
+    input.write('甲\n');
+    input.write('\x03');
+    await done; // input never ends: only Ctrl-C can finish this
+    expect(seen.map((m) => m.text)).toEqual(['甲']);
+  });
 });
