@@ -244,13 +244,14 @@ function killAllChildren(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  // A listener disables Node's default "exit on signal". When the application
+  // has its own handler, it owns shutdown (drain workers, then stop() or
+  // process.exit(), which fires the exit hook); killing Redis here would pull
+  // it out from under that. Otherwise kill the children and restore the default.
+  if (process.listenerCount(signal) > 1) return;
   killAllChildren();
-  // A listener disables Node's default "exit on signal"; restore it unless the
-  // application has its own handler (which then decides when to exit).
-  if (process.listenerCount(signal) === 1) {
-    process.removeListener(signal, onSignal);
-    process.kill(process.pid, signal);
-  }
+  process.removeListener(signal, onSignal);
+  process.kill(process.pid, signal);
 }
 
 function installExitHooks(): void {
@@ -287,7 +288,11 @@ async function spawnRedis(
     '--maxmemory-policy', 'noeviction',
     ...(opts.extraArgs ?? []),
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  // Own process group: a terminal Ctrl-C reaches only us, so the app can shut
+  // down against a live Redis and stop it last. Unref'd: a program that forgets
+  // stop() still exits, and the exit hook then kills the child.
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.unref();
   const tail: string[] = [];
   const keep = (buf: Buffer) => {
     for (const line of buf.toString('utf8').split('\n')) {
@@ -297,6 +302,7 @@ async function spawnRedis(
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   let exited: string | undefined;
   const exitPromise = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {

@@ -166,6 +166,30 @@ describe('ensureRedis', () => {
       expect(await gone(child.proc.pid!)).toBe(true);
     });
 
+    it('kills the child when a program ends without calling stop()', async () => {
+      const child = await startParent(await tmpDir(), '/* nothing left to do: the process should exit */');
+      expect(await gone(child.proc.pid!)).toBe(true);
+      expect(await gone(child.redisPid)).toBe(true);
+    });
+
+    it('leaves Redis up while an application with its own SIGTERM handler shuts down, then kills it on exit', async () => {
+      const child = await startParent(
+        await tmpDir(),
+        `const { pingRedis } = await import(${JSON.stringify(new URL('../../src/redis/ensure.ts', import.meta.url).href)});
+process.on('SIGTERM', async () => {
+  console.log('shutdown-ping:' + (await pingRedis(r.url)).ok);
+  process.exit(0);
+});
+console.log('armed');
+setInterval(() => {}, 1000);`,
+      );
+      for (let i = 0; i < 200 && !child.lines.includes('armed'); i++) await new Promise((r) => setTimeout(r, 50));
+      child.proc.kill('SIGTERM');
+      expect(await gone(child.proc.pid!)).toBe(true);
+      expect(child.lines).toContain('shutdown-ping:true');
+      expect(await gone(child.redisPid)).toBe(true);
+    });
+
     it('reclaims the data dir from an orphan left by a parent killed with SIGKILL', async () => {
       const dataDir = await tmpDir();
       const orphan = await startParent(dataDir);
@@ -200,7 +224,7 @@ describe('ensureRedis', () => {
 });
 
 /** Runs ensureRedis in a separate Node process (one process: node --import tsx) and reads the child's pid. */
-async function startParent(dataDir: string) {
+async function startParent(dataDir: string, after = 'setInterval(() => {}, 1000);') {
   const script = path.join(await tmpDir(), 'parent.mts');
   const ensureUrl = new URL('../../src/redis/ensure.ts', import.meta.url).href;
   const logUrl = new URL('../../src/log.ts', import.meta.url).href;
@@ -211,13 +235,15 @@ import { silentLogger } from ${JSON.stringify(logUrl)};
 const r = await ensureRedis({ localUrl: ${JSON.stringify(await deadUrl())}, dataDir: ${JSON.stringify(dataDir)}, log: silentLogger(), allowSpawn: true });
 if (r.url === undefined) { console.error(r.hint); process.exit(3); }
 console.log(JSON.stringify({ pid: r.pid }));
-setInterval(() => {}, 1000);
+${after}
 `,
   );
   const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let errText = '';
   proc.stderr.on('data', (b: Buffer) => (errText += b.toString()));
+  const lines: string[] = [];
+  proc.stdout.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)));
   const redisPid = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`parent did not report a pid: ${errText}`)), 15_000);
     proc.stdout.on('data', (b: Buffer) => {
@@ -238,5 +264,5 @@ setInterval(() => {}, 1000);
     if (alive(redisPid)) process.kill(redisPid, 'SIGKILL');
   });
   expect(existsSync(dataDir)).toBe(true);
-  return { proc, redisPid };
+  return { proc, redisPid, lines };
 }
