@@ -22,6 +22,9 @@ export default defineCommand({
   ],
   async run(ctx) {
     const result = tasksForUnit(ctx.plans.ledger, ctx.plans.units, ctx.args, { today: shanghaiDate(ctx.clock.now()) });
+    if (result.unit === undefined) {
+      ctx.log.info({ event: 'bad-input', reason: 'unknown-unit', suggestions: result.suggestions.length }, 'unit not found');
+    }
     await ctx.reply(unitTasksReply(ctx.args, result));
   },
 });

@@ -36,10 +36,11 @@ describe('任务 <单位>', () => {
     expect(out).toContain('• /任务 市税务局');
   });
 
-  it('an unknown unit with nothing similar gets a hint how to name it', async () => {
-    const { ask } = harness();
+  it('an unknown unit with nothing similar gets a hint how to name it, and one log line', async () => {
+    const { ask, log } = harness();
     const out = await ask('/任务 气象台');
     expect(out).toContain('没有找到单位“气象台”');
     expect(out).toContain('简称');
+    expect(log.lines.filter((l) => l.event === 'bad-input' && l.reason === 'unknown-unit')).toHaveLength(1);
   });
 });
