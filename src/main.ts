@@ -1,0 +1,75 @@
+/**
+ * `npm start`: load the plans, find (or start) Redis, and serve them: in Lark
+ * when credentials are configured, otherwise as a chat in this terminal.
+ */
+import { loadConfig, ConfigError, expandPlanFiles, redactConfig } from './config.js';
+import { createLogger } from './log.js';
+import { ensureRedis } from './redis/ensure.js';
+import { loadPlans } from './plans/load.js';
+import { createBot } from './chat/bot.js';
+import { startConsole } from './adapters/console/index.js';
+import { systemClock } from './chat/types.js';
+import { join } from 'node:path';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 78;
+    }
+    throw e;
+  }
+  const consoleMode = !config.lark;
+  // In the terminal chat stdout is the conversation: logs go to stderr, quietly.
+  const log = createLogger({ level: consoleMode && !process.env.LOG_LEVEL ? 'warn' : config.logLevel, destination: 2 });
+  log.info({ evt: 'config', config: redactConfig(config) }, 'starting');
+
+  const files = await expandPlanFiles(config.plans.files);
+  const { plans, rejected } = await loadPlans(files, config.plans.unitsFile, log);
+  for (const r of rejected) process.stderr.write(`未导入：${r.reason}\n`);
+  if (plans.ledger.documents.length === 0) {
+    process.stderr.write(`没有可用的工作要点（PLAN_FILES=${config.plans.files.join(',')}）。请检查文件路径。\n`);
+    return 1;
+  }
+
+  const redis = await ensureRedis({
+    url: config.redis.url,
+    dataDir: join(config.dataDir, 'redis'),
+    log,
+    allowSpawn: config.redis.autostart,
+  });
+  if (redis.url === undefined) {
+    // Questions need no Redis; reminders, reports and Lark dedupe do.
+    process.stderr.write(`${redis.hint}\n`);
+    if (!consoleMode) return 1;
+  }
+  const stopRedis = () => (redis.url === undefined ? Promise.resolve() : redis.stop());
+
+  const bot = createBot({ plans, clock: systemClock, log });
+  if (consoleMode) {
+    if (process.stdin.isTTY) {
+      const tasks = plans.ledger.documents.reduce((n, d) => n + d.tasks.length, 0);
+      process.stdout.write(`督办 已载入 ${plans.ledger.documents.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。\n`);
+    }
+    await startConsole({ bot, input: process.stdin, output: process.stdout, log });
+    await stopRedis();
+    return 0;
+  }
+
+  const { startServices } = await import('./services.js');
+  await startServices({ config, plans, bot, redisUrl: redis.url!, stopRedis, log });
+  return 0;
+}
+
+main().then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (e: unknown) => {
+    process.stderr.write(`督办启动失败：${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

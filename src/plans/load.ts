@@ -1,0 +1,51 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Logger } from 'pino';
+import { parsePlan } from '../plan/parse.js';
+import { PlanError } from '../plan/errors.js';
+import { MAX_PLAN_BYTES } from '../plan/decode.js';
+import type { Ledger, PlanDocument } from '../plan/schema.js';
+import { PlanIndex } from '../search/index.js';
+import { UnitDirectory } from '../units/directory.js';
+import type { Plans } from '../chat/context.js';
+
+export interface LoadedPlans {
+  plans: Plans;
+  /** Files that could not be read or parsed, with the Chinese reason. */
+  rejected: Array<{ file: string; reason: string }>;
+}
+
+/**
+ * Read plan files and the unit directory from disk (the I/O edge) and build
+ * what handlers query. A bad file is reported and skipped, never fatal, so one
+ * garbled upload cannot take the others down.
+ */
+export async function loadPlans(files: readonly string[], unitsFile: string | undefined, log: Logger): Promise<LoadedPlans> {
+  const documents: PlanDocument[] = [];
+  const rejected: LoadedPlans['rejected'] = [];
+  for (const file of files) {
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new PlanError('empty', `${file} 不是文件`, file);
+      if (info.size > MAX_PLAN_BYTES) throw new PlanError('too-large', `文件 ${basename(file)} 超过 5 MB，未导入`, file);
+      const doc = parsePlan(await readFile(file), basename(file));
+      documents.push(doc);
+      log.info({ evt: 'plan_loaded', file: basename(file), tasks: doc.tasks.length, year: doc.year }, 'plan loaded');
+    } catch (e) {
+      const reason = e instanceof PlanError ? e.message : (e as NodeJS.ErrnoException).code === 'ENOENT' ? `找不到文件 ${file}` : String(e);
+      rejected.push({ file, reason });
+      log.warn({ evt: 'plan_rejected', file, reason }, 'plan rejected');
+    }
+  }
+  let units = UnitDirectory.empty();
+  if (unitsFile) {
+    try {
+      units = UnitDirectory.fromYaml(await readFile(unitsFile, 'utf8'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      log.warn({ evt: 'units_missing', file: unitsFile }, 'unit directory not found; unit aliases are not available');
+    }
+  }
+  const ledger: Ledger = { documents };
+  return { plans: { ledger, index: PlanIndex.build(ledger, units), units }, rejected };
+}
