@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -204,10 +204,32 @@ async function readOwner(dataDir: string): Promise<OwnerRecord | undefined> {
  * earlier run whose parent is gone is an orphan of ours: stop it. One whose
  * parent still runs belongs to another process: refuse.
  */
+/** The command line of a live process ("" if unknown). Redis sets its title to "redis-server 127.0.0.1:PORT". */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    try {
+      return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8', timeout: 2000 });
+    } catch {
+      return '';
+    }
+  }
+}
+
+/**
+ * Two servers appending to one AOF would corrupt it. A live server from an
+ * earlier run whose parent is gone is an orphan of ours: stop it. One whose
+ * parent still runs belongs to another process (or to this one): refuse.
+ * Pids get reused (containers restart with the same ones), so a recorded pid
+ * only counts while its command line is still that redis-server.
+ */
 async function reclaimDataDir(dataDir: string, log: Logger): Promise<void> {
   const owner = await readOwner(dataDir);
   if (!owner || !isAlive(owner.redisPid)) return;
-  if (owner.parentPid !== process.pid && isAlive(owner.parentPid)) {
+  const cmd = commandLine(owner.redisPid);
+  if (!cmd.includes('redis-server') || !cmd.includes(String(owner.port))) return;
+  if (owner.parentPid === process.pid || (isAlive(owner.parentPid) && /node|tsx/.test(commandLine(owner.parentPid)))) {
     throw new RedisUnavailableError(
       `数据目录 ${dataDir} 正被进程 ${owner.parentPid} 启动的 Redis（pid ${owner.redisPid}，端口 ${owner.port}）使用；` +
         `请先停止那个进程，或设置 REDIS_URL=redis://127.0.0.1:${owner.port} 共用它。`,

@@ -204,6 +204,28 @@ setInterval(() => {}, 1000);`,
       expect(log.lines.some((l) => l.msg === 'stopping orphaned redis-server left by an earlier run')).toBe(true);
     });
 
+    it('refuses to start a second server on a data dir this process already serves', async () => {
+      const dataDir = await tmpDir();
+      const first = spawned(await ensureRedis({ localUrl: await deadUrl(), dataDir, log: silentLogger(), allowSpawn: true }));
+      await expect(
+        ensureRedis({ localUrl: await deadUrl(), dataDir, log: silentLogger(), allowSpawn: true }),
+      ).rejects.toBeInstanceOf(RedisUnavailableError);
+      expect((await pingRedis(first.url)).ok).toBe(true);
+    });
+
+    it('never kills an unrelated process that reuses a pid recorded in a stale owner file', async () => {
+      const dataDir = await tmpDir();
+      const bystander = spawn('sleep', ['30'], { stdio: 'ignore' });
+      toStop.push(async () => void bystander.kill('SIGKILL'));
+      await writeFile(
+        path.join(dataDir, 'duban-redis-owner.json'),
+        JSON.stringify({ redisPid: bystander.pid, parentPid: 999_999, port: 6380 }),
+      );
+      const r = spawned(await ensureRedis({ localUrl: await deadUrl(), dataDir, log: silentLogger(), allowSpawn: true }));
+      expect((await pingRedis(r.url)).ok).toBe(true);
+      expect(alive(bystander.pid!)).toBe(true);
+    });
+
     it('refuses a data dir whose server belongs to another live process', async () => {
       const dataDir = await tmpDir();
       const other = await startParent(dataDir);
