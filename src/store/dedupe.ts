@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * Delivery dedupe shared by every replica: the first `claim` of a key wins for
@@ -20,7 +20,7 @@ export interface DedupeOptions {
   ttlSeconds?: number;
 }
 
-export function createRedisDedupe(redis: Redis, opts: DedupeOptions = {}): Dedupe {
+export function createRedisDedupe(redis: Redis | Cluster, opts: DedupeOptions = {}): Dedupe {
   const prefix = opts.prefix ?? 'duban:';
   const ttl = opts.ttlSeconds ?? DEDUPE_TTL_SECONDS;
   const full = (key: string) => `${prefix}dedupe:${key}`;

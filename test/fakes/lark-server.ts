@@ -71,6 +71,8 @@ export interface FakeLarkOptions {
   tokenDelayMs?: number;
   chats?: FakeChat[];
   rateLimits?: RateLimits;
+  /** Called for every accepted message (benchmarks time replies with it). */
+  onSent?: (r: SentRecord) => void;
 }
 
 export interface FakeLark {
@@ -477,6 +479,7 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     sent.push(record);
     messages.set(record.messageId, { chatId: record.chatId, msgType: record.msgType, fromBot: true });
     if (uuid) byUuid.set(uuid, { record, at: now });
+    opts.onSent?.(record);
     const w = waiters;
     waiters = [];
     w.forEach((f) => f());

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Bot } from '../../chat/types.js';
@@ -70,7 +70,8 @@ export interface StartLarkDeps {
   /** LarkOptions or the app config object with LARK_* fields. */
   config: Record<string, unknown>;
   bot: Bot;
-  redis: Redis;
+  /** Shared by every replica: dedupe keys live here. */
+  redis: Redis | Cluster;
   log: Logger;
   onCardAction?: CardActionHook;
   menuCommands?: Readonly<Record<string, string>>;

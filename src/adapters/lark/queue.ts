@@ -78,7 +78,8 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
         if (!busy.has(key)) ready.push(key);
       }
       pending += 1;
-      pump();
+      // Start on a later turn: the caller answers Lark first, then the bot spends its CPU.
+      setImmediate(pump);
       return true;
     },
     get pending() {
