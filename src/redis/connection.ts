@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config, HostPort } from '../config.js';
 import { redactUrl, type Logger } from '../log.js';
+import { ensureRedis } from './ensure.js';
 
 /**
  * Where the bot's Redis is. Only `standalone` is exercised by the tests; the
@@ -186,4 +188,56 @@ export async function checkDurability(redis: AnyRedis, log: Logger): Promise<Dur
     ...(maxmemoryPolicy === undefined ? {} : { maxmemoryPolicy }),
     warnings,
   };
+}
+
+export type OpenedRedis =
+  | {
+      ok: true;
+      conns: RedisConnections;
+      /** Standalone URL in use (undefined for Sentinel/Cluster). */
+      url?: string;
+      /** True when a redis-server child was started for us. */
+      spawned: boolean;
+      durability: DurabilityReport;
+      /** Closes both connections, then stops a spawned server. Call it last in shutdown. */
+      close(): Promise<void>;
+    }
+  | { ok: false; hint: string };
+
+/**
+ * Start-up in one call: Sentinel/Cluster when configured; otherwise
+ * ensureRedis() (REDIS_URL, else 127.0.0.1:6379, else a redis-server child in
+ * `<DATA_DIR>/redis` when REDIS_AUTOSTART allows), then the two connections and
+ * the durability check. `{ ok: false, hint }` means no Redis: print the hint and
+ * keep serving what needs none. Throws RedisUnavailableError when REDIS_URL is
+ * set but does not answer (the operator asked for that server: say so, exit).
+ */
+export async function openRedis(
+  config: Config,
+  log: Logger,
+  opts: { localUrl?: string } = {},
+): Promise<OpenedRedis> {
+  const ha = redisTargetFromConfig(config.redis, undefined);
+  if (ha && ha.kind !== 'standalone') {
+    const conns = createRedis(ha, { log });
+    const durability = await checkDurability(conns.client, log);
+    return { ok: true, conns, spawned: false, durability, close: conns.close };
+  }
+  const found = await ensureRedis({
+    url: config.redis.url,
+    dataDir: path.join(config.dataDir, 'redis'),
+    log,
+    allowSpawn: config.redis.autostart,
+    ...(opts.localUrl === undefined ? {} : { localUrl: opts.localUrl }),
+  });
+  if (found.url === undefined) return { ok: false, hint: found.hint };
+  const conns = createRedis(found.url, { log });
+  const durability = await checkDurability(conns.client, log);
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await conns.close();
+      await found.stop();
+    })());
+  return { ok: true, conns, url: found.url, spawned: found.spawned, durability, close };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,8 +7,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
-import { checkDurability, createRedis, redisTargetFromConfig } from '../../src/redis/connection.js';
-import { ensureRedis, type RedisFound } from '../../src/redis/ensure.js';
+import { checkDurability, createRedis, openRedis, redisTargetFromConfig } from '../../src/redis/connection.js';
+import { ensureRedis, pingRedis, RedisUnavailableError, type RedisFound } from '../../src/redis/ensure.js';
 import { testRedisUrl, useTestRedis } from '../support/redis.js';
 
 const t = useTestRedis('connection');
@@ -150,5 +150,48 @@ describe('checkDurability', () => {
       await r.stop();
       await rm(d, { recursive: true, force: true });
     }
+  });
+});
+
+describe('openRedis (what main.ts calls at start-up)', () => {
+  it('connects to REDIS_URL and reports the durability it found', async () => {
+    const opened = await openRedis(loadConfig({ REDIS_URL: testRedisUrl() }), silentLogger());
+    if (!opened.ok) throw new Error(opened.hint);
+    try {
+      expect(opened.spawned).toBe(false);
+      expect(opened.url).toBe(testRedisUrl());
+      expect(await opened.conns.client.ping()).toBe('PONG');
+      expect(opened.durability.checked).toBe(true);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('starts a redis-server under DATA_DIR/redis when nothing answers, and close() stops it', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'duban-open-'));
+    try {
+      const opened = await openRedis(loadConfig({ DATA_DIR: dataDir }), silentLogger(), { localUrl: await deadUrl() });
+      if (!opened.ok) throw new Error(opened.hint);
+      expect(opened.spawned).toBe(true);
+      expect(opened.durability.warnings).toEqual([]);
+      await opened.conns.client.set('k', 'v');
+      expect(await readdir(path.join(dataDir, 'redis', 'appendonlydir'))).not.toEqual([]);
+      await opened.close();
+      expect((await pingRedis(opened.url!, 500)).ok).toBe(false);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the hint (and no connections) when autostart is off and nothing answers', async () => {
+    const opened = await openRedis(loadConfig({ REDIS_AUTOSTART: 'false' }), silentLogger(), { localUrl: await deadUrl() });
+    expect(opened.ok).toBe(false);
+    expect(!opened.ok && opened.hint).toContain('REDIS_AUTOSTART=false');
+  });
+
+  it('refuses to fall back when the configured REDIS_URL is dead', async () => {
+    await expect(openRedis(loadConfig({ REDIS_URL: await deadUrl() }), silentLogger())).rejects.toBeInstanceOf(
+      RedisUnavailableError,
+    );
   });
 });
