@@ -61,7 +61,7 @@ export function parseLarkOptions(config: Record<string, unknown>): LarkOptions {
   if (!parsed.success) {
     // Name the fields, never echo their values (they are secrets).
     const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new Error(`invalid Lark configuration: ${fields}`);
+    throw new Error(`飞书配置无效，请检查这些字段 / invalid Lark configuration: ${fields}`);
   }
   return parsed.data;
 }
@@ -107,7 +107,7 @@ export async function fetchBotInfo(client: LarkClient, log: Logger, attempts = 3
       last = e;
     }
     log.warn({ evt: 'lark_bot_info_retry', attempt: i + 1, ...fromThrown('bot.info', last).toLog() }, 'bot info failed');
-    await new Promise((r) => setTimeout(r, 500 * 2 ** i));
+    if (i + 1 < attempts) await new Promise((r) => setTimeout(r, 500 * 2 ** i));
   }
   throw fromThrown('bot.info', last);
 }
@@ -118,7 +118,10 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
   const log = deps.log.child({ adapter: 'lark', mode });
   if (mode === 'webhook' && (!o.encryptKey || !o.verificationToken)) {
     // Without the encrypt key nothing is signed: anyone could post events.
-    throw new Error('webhook mode needs LARK_ENCRYPT_KEY and LARK_VERIFICATION_TOKEN (or use LARK_MODE=ws)');
+    throw new Error(
+      'webhook 模式需要 LARK_ENCRYPT_KEY 和 LARK_VERIFICATION_TOKEN（飞书开放平台“事件与回调 > 加密策略”页），否则无法校验推送是否来自飞书；' +
+        '或改用 LARK_MODE=ws 长连接 / webhook mode needs LARK_ENCRYPT_KEY and LARK_VERIFICATION_TOKEN',
+    );
   }
   const domain = resolveDomain(o.domain);
   const client = createLarkClient({ appId: o.appId, appSecret: o.appSecret, domain, log });

@@ -173,7 +173,8 @@ export function createWebhookHandler(opts: WebhookOptions): (req: HttpRequest, r
       } else {
         log.debug({ evt: 'lark_webhook_ok', ...fields }, 'webhook request accepted');
       }
-      if (o.status === 413) req.destroy();
+      // Stop an oversized upload once the answer is out.
+      if (o.status === 413) res.on('finish', () => req.destroy());
     };
     if (req.method === 'GET' && url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' });

@@ -31,7 +31,7 @@ export const WS_APP_ID = /^cli_[0-9a-fA-F]{16}$/;
 export async function startWs(opts: WsOptions): Promise<WsConnection> {
   const log = opts.log.child({ component: 'lark-ws' });
   if (!WS_APP_ID.test(opts.appId)) {
-    throw new Error('LARK_APP_ID must look like cli_ followed by 16 hex digits for long-connection mode');
+    throw new Error('ws 长连接模式要求 LARK_APP_ID 形如 cli_ 加 16 位十六进制 / LARK_APP_ID must be cli_ + 16 hex digits');
   }
   let connected = false;
   let settle: ((ok: boolean) => void) | undefined;
@@ -76,7 +76,7 @@ export async function startWs(opts: WsOptions): Promise<WsConnection> {
   if (ok === 'timeout') log.warn({ evt: 'lark_ws_not_ready' }, 'long connection not ready yet; still trying');
   if (ok === false) {
     client.close({ force: true });
-    throw new Error('Lark long connection could not be established');
+    throw new Error('无法与飞书建立长连接，请检查 App ID/Secret 与网络 / Lark long connection could not be established');
   }
   return {
     get connected() {
