@@ -147,3 +147,24 @@ describe('LarkMessenger', () => {
     expect(JSON.stringify(fake.updates[0]!.content)).toContain('已完成');
   });
 });
+
+describe('LarkMessenger under the platform’s rate limits', () => {
+  it('gets every message through a 2-per-second chat limit and a 3-per-second app limit', async () => {
+    const limited = await startFakeLark({
+      chats: [{ chatId: CHAT, name: '督办群', members: [] }],
+      rateLimits: { chatPerSecond: 2, appPerSecond: 3 },
+    });
+    try {
+      const l = silentLogger();
+      // Real sleeps here: the limits are enforced by the fake's own clock.
+      const m = createMessenger({ client: createLarkClient({ appId: limited.appId, appSecret: limited.appSecret, domain: limited.url, log: l }), log: l, retry: { maxAttempts: 8 } });
+      await Promise.all(Array.from({ length: 5 }, (_, i) => m.sendToChat(CHAT, answer, `burst-${i}`)));
+      expect(limited.sentTo(CHAT)).toHaveLength(5);
+      const refused = limited.calls.filter((c) => c.code === 230020 || c.status === 429);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(l.lines.filter((x) => x.evt === 'lark_retry').length).toBe(refused.length);
+    } finally {
+      await limited.close();
+    }
+  });
+});
