@@ -12,7 +12,11 @@ export interface ConsoleOptions {
   log: Logger;
   /** Sender id of the local user. */
   user?: string;
+  /** First line at an interactive prompt (never when piped); false for none. */
+  banner?: string | false;
 }
+
+const BANNER = '督办终端对话：直接提问，或输入 /帮助 查看命令；Ctrl-D 或 exit 退出。';
 
 const PROMPT = '督办> ';
 const QUIT = /^(?:exit|quit|退出)$/iu;
@@ -40,7 +44,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<void> {
 
   log.info({ event: 'console-start', tty }, 'console chat started');
   if (tty) {
-    output.write('督办终端对话：直接提问，或输入 /帮助 查看命令；Ctrl-D 退出。\n');
+    const banner = opts.banner ?? BANNER;
+    if (banner) output.write(banner + '\n');
     rl.setPrompt(PROMPT);
     rl.prompt();
   }

@@ -70,6 +70,7 @@ describe('startConsole', () => {
     const { bot, seen } = echoBot();
     const tty = await run(bot, '甲\nexit\n乙\n', true);
     expect(tty.text).toContain('督办> ');
+    expect(tty.text).toContain('/帮助');
     expect(seen.map((m) => m.text)).toEqual(['甲']);
   });
 
