@@ -1,3 +1,4 @@
+import * as OpenCC from 'opencc-js';
 import type { Command } from './command.js';
 import { nearestCommand } from './suggest.js';
 import type { IncomingMessage } from './types.js';
@@ -28,8 +29,19 @@ function cleanArgs(s: string): string {
   return s.replace(/\s+/gu, ' ').replace(ARG_EDGES, '').trim();
 }
 
+let t2s: ((s: string) => string) | undefined;
+
+/**
+ * Command words and intents are declared in simplified characters; a question
+ * typed in traditional ones ("減稅降費誰牽頭") must route the same. Built on first
+ * use, since loading the dictionaries costs a few milliseconds.
+ */
+function simplified(text: string): string {
+  return /[^\x00-\x7f]/u.test(text) ? (t2s ??= OpenCC.Converter({ from: 't', to: 'cn' }))(text) : text;
+}
+
 function normalise(text: string): string {
-  return text.replace(/\u3000/gu, ' ').trim().replace(LEADING_MENTIONS, '').replace(TRAILING_PUNCT, '').trim();
+  return simplified(text).replace(/\u3000/gu, ' ').trim().replace(LEADING_MENTIONS, '').replace(TRAILING_PUNCT, '').trim();
 }
 
 interface Keyed {

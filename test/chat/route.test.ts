@@ -82,6 +82,12 @@ describe('route: natural questions map to commands by declared intents', () => {
     expect(cmd(route(msg(text), commands))).toEqual({ name, args, via: 'intent' });
   });
 
+  it('routes questions and commands typed in traditional characters', () => {
+    expect(cmd(route(msg('減稅降費誰牽頭？'), commands))).toEqual({ name: '谁牵头', args: '减税降费', via: 'intent' });
+    expect(cmd(route(msg('/幫助 截止'), commands))).toEqual({ name: '帮助', args: '截止', via: 'slash' });
+    expect(cmd(route(msg('縣財政局有哪些任務'), commands))).toEqual({ name: '任务', args: '县财政局', via: 'intent' });
+  });
+
   it('free text nothing else claims is looked up', () => {
     expect(cmd(route(msg('政府网站集约化'), commands))).toEqual({ name: '谁牵头', args: '政府网站集约化', via: 'catch-all' });
   });

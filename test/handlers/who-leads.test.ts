@@ -13,6 +13,11 @@ describe('谁牵头', () => {
     expect(out).toMatch(/※ 原文：.*减税降费/u);
   });
 
+  it('answers a question typed in traditional characters the same way', async () => {
+    const { ask } = harness();
+    expect(await ask('青山 減稅降費誰牽頭？')).toBe(await ask('青山 减税降费谁牵头？'));
+  });
+
   it('does not lend a sibling clause\'s limits to another clause', async () => {
     const { ask, field } = harness();
     const out = await ask('青山 部门预算决算公开谁牵头');
