@@ -73,7 +73,7 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
     { key: `${prefix}:delivery-limit:c:${chatId}`, max: limits.perChatPerSecond, windowMs: 1000 + limits.marginMs },
   ];
 
-  return async function process(job: Job<DeliveryJobData>): Promise<DeliveryOutcome> {
+  return async function deliver(job: Job<DeliveryJobData>): Promise<DeliveryOutcome> {
     const parsed = DeliveryJobData.safeParse(job.data);
     if (!parsed.success) {
       log.error({ event: 'delivery.bad_payload', jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, 'malformed delivery job');
@@ -86,6 +86,7 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
       const slot = await limiter.reserve(limitsFor(d.chatId), MAX_WAIT_MS);
       if (!slot.ok) throw new Error(`no send slot within ${MAX_WAIT_MS} ms (needs ${slot.waitMs} ms)`);
       const wait = slot.at - Date.now();
+      log.debug({ event: 'delivery.slot', ...ctx, waitMs: wait }, 'send slot reserved');
       if (wait > 0) await sleep(wait);
       try {
         const result = await deps.send(d.chatId, d.reply, d.uuid);

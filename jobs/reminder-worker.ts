@@ -46,7 +46,7 @@ export function createReminderProcessor(deps: ReminderWorkerDeps) {
   const now = deps.now ?? (() => new Date());
   const isDone = deps.isDone ?? neverDone;
 
-  return async function process(job: Job<ReminderJobData>): Promise<ReminderOutcome> {
+  return async function fire(job: Job<ReminderJobData>): Promise<ReminderOutcome> {
     const parsed = ReminderJobData.safeParse(job.data);
     if (!parsed.success) {
       log.error({ event: 'reminder.bad_payload', jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, 'malformed reminder job');

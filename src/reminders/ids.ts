@@ -4,8 +4,7 @@ import { createHash } from 'node:crypto';
  * A reminder's identity, independent of when it fires: replanning the same
  * ledger (twice, after a restart, on three replicas) yields the same ids, and
  * a holiday-table update only moves the job. Hex with a letter prefix: BullMQ
- * rejects custom ids that are integers or contain ':'; Lark uuids must be ≤ 50
- * chars.
+ * rejects custom ids that are integers or contain ':'.
  */
 export function reminderId(parts: {
   tenant: string;
@@ -20,7 +19,3 @@ export function reminderId(parts: {
   return `rem-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 }
 
-/** The Lark message uuid for a delivery of reminder `id`; stable across retries and crashes. */
-export function deliveryUuid(reminderId: string): string {
-  return `dub-${reminderId.replace(/^rem-/, '')}`;
-}

@@ -1,4 +1,4 @@
-import type { Queue, Worker } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate, shanghaiInstant } from '../../src/calendar/shanghai.js';
@@ -11,7 +11,8 @@ import { createDeliveryQueue, type DeliveryJobData } from '../../jobs/delivery-q
 import { createDeliveryWorker } from '../../jobs/delivery-worker.js';
 import { planReminderJobs, syncReminderJobs } from '../../jobs/plan-reminders.js';
 import { createReminderQueue, type ReminderJobData } from '../../jobs/reminder-queue.js';
-import { createReminderWorker, type ReminderOutcome } from '../../jobs/reminder-worker.js';
+import { createReminderProcessor, createReminderWorker, type ReminderOutcome } from '../../jobs/reminder-worker.js';
+import { toJobData } from '../../jobs/reminder-queue.js';
 import { deadline, doc, ledger, task } from '../reminders/fixtures.js';
 import { useTestRedis } from '../support/redis.js';
 import { FakeLark, shiftedClock, shutdown, waitFor } from './helpers.js';
@@ -215,5 +216,36 @@ describe('reminders fire and reach the right chat (real Redis, BullMQ)', () => {
     expect(fake.calls).toBe(2);
     expect(fake.posted).toHaveLength(1);
     expect(fake.posted[0]!.chatId).toBe('oc_c');
+  });
+
+  it('sends to the supervisors, with a note, when the unit\'s only group refused delivery', async () => {
+    const tenant = 'tFlagged';
+    await bindings.bind(tenant, 'oc_gone', '县统计局', 'ou_admin');
+    await bindings.flag(tenant, 'oc_gone', 230002, 'bot not in chat');
+    const clock = shiftedClock(shanghaiInstant('2022-07-20', '09:00'));
+    const r = soon(clock, 0, { tenant, taskId: 'doc#stat', unit: '县统计局' });
+    const fire = createReminderProcessor({ connection: conn, deliveryQueue: deliveries, bindings, supervisorsChat: () => SUPERVISORS, now: clock, log });
+    const outcome = await fire({ id: r.id, data: toJobData(r) } as Job<ReminderJobData>);
+    expect(outcome).toEqual({ status: 'queued', chats: [SUPERVISORS], fallback: true });
+    const queued = (await deliveries.getJobs(['waiting', 'delayed'], 0, -1)).filter((j) => j.data.ref === r.id);
+    expect(queued.map((j) => j.data.chatId)).toEqual([SUPERVISORS]);
+    expect(notesOf(queued[0]!.data.reply.blocks).join('')).toContain('县统计局尚未绑定工作群');
+    await queued[0]!.remove();
+  });
+
+  it('drops a notice that only fires after its deadline has passed (the 催办 ladder takes over)', async () => {
+    const tenant = 'tStale';
+    await bindings.bind(tenant, 'oc_s', '县文旅局', 'ou_admin');
+    const planned = soon(shiftedClock(shanghaiInstant('2022-07-20', '09:00')), 0, { tenant, taskId: 'doc#stale', unit: '县文旅局', kind: 'before-1' });
+    const fire = createReminderProcessor({
+      connection: conn,
+      deliveryQueue: deliveries,
+      bindings,
+      supervisorsChat: () => SUPERVISORS,
+      now: () => shanghaiInstant('2022-07-23', '10:00'),
+      log,
+    });
+    expect(await fire({ id: planned.id, data: toJobData(planned) } as Job<ReminderJobData>)).toEqual({ status: 'stale' });
+    expect((await deliveries.getJobs(['waiting', 'delayed'], 0, -1)).some((j) => j.data.ref === planned.id)).toBe(false);
   });
 });

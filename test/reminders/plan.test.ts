@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatShanghai } from '../../src/calendar/shanghai.js';
 import { isWorkday } from '../../src/calendar/workdays.js';
-import { deliveryUuid } from '../../src/reminders/ids.js';
+import { deliveryUuidFor } from '../../jobs/delivery-queue.js';
 import { periodEnds, planReminders, standingRules } from '../../src/reminders/plan.js';
 import { NO_LEAD } from '../../src/reminders/targets.js';
 import type { Reminder } from '../../src/reminders/types.js';
@@ -235,7 +235,7 @@ describe('ids', () => {
     for (const r of planReminders(l, YEAR_2022)) {
       expect(r.id).not.toContain(':');
       expect(String(Number.parseInt(r.id, 10))).not.toBe(r.id);
-      expect(deliveryUuid(r.id).length).toBeLessThanOrEqual(50);
+      expect(deliveryUuidFor(r.id, 'oc_0123456789abcdef0123456789abcdef').length).toBeLessThanOrEqual(50);
     }
   });
 
