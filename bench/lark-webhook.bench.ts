@@ -133,6 +133,7 @@ async function run(label: string, bot: Bot, redis: Redis): Promise<void> {
     let failed = 0;
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const inflight: Array<Promise<void>> = [];
     for (let i = 0; i < total; i += 1) {
@@ -160,6 +161,8 @@ async function run(label: string, bot: Bot, redis: Redis): Promise<void> {
     while (replied.size < total + 20 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const elapsed = (performance.now() - t0) / 1000;
     loop.disable();
+    const cpu = process.cpuUsage(cpu0);
+    const cpuPerReq = (cpu.user + cpu.system) / 1000 / total;
 
     const lat: number[] = [];
     for (const [id, s] of started) {
@@ -173,6 +176,8 @@ async function run(label: string, bot: Bot, redis: Redis): Promise<void> {
     console.log(`  HTTP ack:        p50 ${f(pct(acks, 50))}  p99 ${f(pct(acks, 99))}  max ${f(acks[acks.length - 1] ?? NaN)}`);
     console.log(`  reply at Lark:   p50 ${f(pct(lat, 50))}  p99 ${f(p99)}  max ${f(lat[lat.length - 1] ?? NaN)}`);
     console.log(`  answered ${lat.length}/${total}, non-200 ${failed}, token requests ${fake.tokenRequests}, messages sent ${fake.sent.length}`);
+    // CPU of the whole process (client + adapter + bot + fake Lark) per request: less noisy than latency on a shared machine.
+    console.log(`  CPU per request (whole process): ${f(cpuPerReq)}`);
     // Load generator, adapter and fake Lark share this process: a stalled loop shows up here.
     console.log(`  event-loop delay: p99 ${f(loop.percentile(99) / 1e6)}  max ${f(loop.max / 1e6)}; load average ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`);
     console.log(`  target p99 < 50 ms: ${p99 < 50 ? 'met' : 'NOT met'}`);

@@ -134,7 +134,8 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
         return;
       }
       const msg = t.message;
-      log.info(
+      // debug: at info, lark_sent and lark_message_done already tell the story of each message.
+      log.debug(
         { evt: 'lark_message_in', ...fields, chatType: msg.chatType, tenant: msg.tenant, mentionsBot: msg.mentionsBot, chars: msg.text.length },
         'message received',
       );
