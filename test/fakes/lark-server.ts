@@ -379,7 +379,9 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     const list = (windows.get(key) ?? []).filter((t) => now - t < w);
     if (list.length >= limit) {
       windows.set(key, list);
-      return Math.max(1, Math.ceil((list[0]! + w - now) / 1000));
+      const left = (list[0]! + w - now) / 1000;
+      // Lark sends whole seconds; scaled-down windows need fractions to stay proportional.
+      return scale === 1 ? Math.max(1, Math.ceil(left)) : Math.max(0.001, Math.round(left * 1000) / 1000);
     }
     list.push(now);
     windows.set(key, list);
