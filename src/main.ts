@@ -2,16 +2,18 @@
  * `npm start`: load the plans, find (or start) Redis, and serve them: in Lark
  * when credentials are configured, otherwise as a chat in this terminal.
  */
+import { existsSync } from 'node:fs';
 import { loadConfig, ConfigError, expandPlanFiles, redactConfig } from './config.js';
 import { createLogger } from './log.js';
-import { ensureRedis } from './redis/ensure.js';
+import { openRedis } from './redis/connection.js';
+import { RedisUnavailableError } from './redis/ensure.js';
 import { loadPlans } from './plans/load.js';
 import { createBot } from './chat/bot.js';
 import { startConsole } from './adapters/console/index.js';
 import { systemClock } from './chat/types.js';
-import { join } from 'node:path';
 
 async function main(): Promise<number> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {
     config = loadConfig();
@@ -35,32 +37,39 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const redis = await ensureRedis({
-    url: config.redis.url,
-    dataDir: join(config.dataDir, 'redis'),
-    log,
-    allowSpawn: config.redis.autostart,
-  });
-  if (redis.url === undefined) {
+  let redis;
+  try {
+    redis = await openRedis(config, log);
+  } catch (e) {
+    if (e instanceof RedisUnavailableError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (!redis.ok) {
     // Questions need no Redis; reminders, reports and Lark dedupe do.
     process.stderr.write(`${redis.hint}\n`);
     if (!consoleMode) return 1;
   }
-  const stopRedis = () => (redis.url === undefined ? Promise.resolve() : redis.stop());
 
   const bot = createBot({ plans, clock: systemClock, log });
   if (consoleMode) {
-    if (process.stdin.isTTY) {
-      const tasks = plans.ledger.documents.reduce((n, d) => n + d.tasks.length, 0);
-      process.stdout.write(`督办 已载入 ${plans.ledger.documents.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。\n`);
-    }
-    await startConsole({ bot, input: process.stdin, output: process.stdout, log });
-    await stopRedis();
+    const tasks = plans.ledger.documents.reduce((n, d) => n + d.tasks.length, 0);
+    await startConsole({
+      bot,
+      input: process.stdin,
+      output: process.stdout,
+      log,
+      banner: `督办 已载入 ${plans.ledger.documents.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。`,
+    });
+    if (redis.ok) await redis.close();
     return 0;
   }
 
+  if (!redis.ok) return 1;
   const { startServices } = await import('./services.js');
-  await startServices({ config, plans, bot, redisUrl: redis.url!, stopRedis, log });
+  await startServices({ config, plans, bot, redis, log });
   return 0;
 }
 

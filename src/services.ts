@@ -7,24 +7,21 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Plans } from './chat/context.js';
 import type { Bot } from './chat/types.js';
-import { createRedis, checkDurability, redisTargetFromConfig } from './redis/connection.js';
+import type { RedisConnections } from './redis/connection.js';
 import { startLark } from './adapters/lark/index.js';
 
 export interface ServiceDeps {
   config: Config;
   plans: Plans;
   bot: Bot;
-  redisUrl: string;
-  stopRedis(): Promise<void>;
+  redis: { conns: RedisConnections; close(): Promise<void> };
   log: Logger;
 }
 
 export async function startServices(deps: ServiceDeps): Promise<void> {
   const { config, log } = deps;
   const lark = config.lark!;
-  const target = redisTargetFromConfig(config.redis, deps.redisUrl) ?? deps.redisUrl;
-  const redis = createRedis(target, { log });
-  await checkDurability(redis.client, log);
+  const redis = deps.redis;
 
   const handle = await startLark({
     config: {
@@ -39,7 +36,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
       eventMaxAgeSeconds: lark.eventMaxAgeSeconds,
     },
     bot: deps.bot,
-    redis: redis.client as never,
+    redis: redis.conns.client as never,
     log,
   });
   log.info({ evt: 'started', mode: handle.mode, port: handle.port }, `督办 listening (${handle.mode})`);
@@ -51,7 +48,6 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     log.info({ evt: 'stopping', signal }, 'shutting down');
     await handle.stop().catch((e: unknown) => log.error({ err: e }, 'lark stop failed'));
     await redis.close();
-    await deps.stopRedis();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
