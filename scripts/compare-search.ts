@@ -9,11 +9,12 @@
  * Run: npx tsx scripts/compare-search.ts
  */
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { dict } from '@node-rs/jieba/dict.js';
 import MiniSearch from 'minisearch';
+import { pathToFileURL } from 'node:url';
 import type { Ledger } from '../src/plan/schema.js';
-import { Bm25 } from '../src/search/bm25.js';
-import { pairEngine, type Engine, type EngineFactory, type Hit, type PassageFields } from '../src/search/engine.js';
+import { Accumulator, Bm25 } from '../src/search/bm25.js';
+import { lastQuery, pairDetails, pairEngine, prepareQuery, queryTerms, type Details, type EngineFactory, type PassageFields, type Scores } from '../src/search/engine.js';
 import { PlanIndex } from '../src/search/index.js';
 import { placesIn } from '../src/search/places.js';
 import { counts, terms } from '../src/search/tokens.js';
@@ -21,8 +22,8 @@ import { evalQuestions, GOLD_FILE, loadQuestions, type QuestionRow } from './eva
 
 /**
  * Whether a passage is an answer at all (coverage of the question's character
- * pairs, longest shared phrase) is judged the same way for every engine, so
- * the comparison is about ranking, not about the "nothing matches" floor.
+ * pairs, longest shared phrase) is judged the same way for every engine
+ * (pairDetails over character-pair sets), so the comparison is about ranking.
  */
 function pairGate(passages: PassageFields[]) {
   const sets = passages.map((p) => new Set([...terms(p.text).pairs, ...terms(p.title).pairs, ...terms(p.units).pairs]));
@@ -30,22 +31,26 @@ function pairGate(passages: PassageFields[]) {
   for (const s of sets) for (const t of s) df.set(t, (df.get(t) ?? 0) + 1);
   const n = passages.length;
   const idf = (t: string) => Math.log(1 + (n - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
-  return (subject: string, id: number): Pick<Hit, 'coverage' | 'run' | 'matched'> => {
-    const q = [...new Set(terms(subject).pairs)];
-    const set = sets[id]!;
-    const total = q.reduce((a, t) => a + idf(t), 0);
-    const matched = q.filter((t) => set.has(t));
-    const got = matched.reduce((a, t) => a + idf(t), 0);
-    let run = 0;
-    for (const chunk of subject.split(' ')) {
-      let cur = 0;
-      for (const t of terms(chunk).pairs) {
-        cur = set.has(t) && (df.get(t) ?? 0) <= n / 2 ? cur + 1 : 0;
-        run = Math.max(run, cur);
-      }
-    }
-    return { coverage: total ? got / total : 0, run, matched };
-  };
+  const prepared = lastQuery((subject, expansions) => prepareQuery(subject, queryTerms(subject, expansions, 0.6).pairs, idf, (t) => (df.get(t) ?? 0) <= n / 2));
+  return (subject: string, expansions: string[], id: number): Details => pairDetails(prepared(subject, expansions), (t) => sets[id]!.has(t));
+}
+
+/** Map-based scores (as the other engines produce them) in the Scores shape PlanIndex reads. */
+function toScores(n: number, content: Map<number, number>, title: Map<number, number>, allowed?: Uint8Array): Scores {
+  const c = new Float64Array(n);
+  const t = new Float64Array(n);
+  const ids = new Set<number>();
+  for (const [id, v] of content) if (!allowed || allowed[id]) (c[id] = v), ids.add(id);
+  for (const [id, v] of title) if (!allowed || allowed[id]) (t[id] = v), ids.add(id);
+  return { ids: Int32Array.from(ids), count: ids.size, content: c, title: t };
+}
+
+function mapScores(ix: Bm25, q: Map<string, number>, n: number): Map<number, number> {
+  const acc = new Accumulator(n);
+  ix.score(q, acc);
+  const out = new Map<number, number>();
+  for (let i = 0; i < acc.count; i++) out.set(acc.touched[i]!, acc.sums[acc.touched[i]!]!);
+  return out;
 }
 
 const jieba = Jieba.withDict(dict);
@@ -54,6 +59,7 @@ const jiebaWords = (s: string) => jieba.cutForSearch(s, true).filter((w) => !PUN
 
 /** BM25 (same implementation and weights as the pair engine) over jieba words. */
 const jiebaEngine: EngineFactory = (passages) => {
+  const n = passages.length;
   const text = new Bm25({ k1: 1.2, b: 0.6 });
   const title = new Bm25({ k1: 1.2, b: 0.6 });
   const units = new Bm25({ k1: 1.2, b: 0.6 });
@@ -70,16 +76,11 @@ const jiebaEngine: EngineFactory = (passages) => {
     search(subject, expansions, allowed) {
       const q = counts([...new Set(jiebaWords(subject))]);
       for (const e of expansions) for (const w of jiebaWords(e)) if (!q.has(w)) q.set(w, 0.6);
-      const c = text.score(q);
-      for (const [id, s] of units.score(q)) c.set(id, (c.get(id) ?? 0) + 0.4 * s);
-      const t = title.score(q);
-      const hits: Hit[] = [];
-      for (const id of new Set([...c.keys(), ...t.keys()])) {
-        if (allowed && !allowed.has(id)) continue;
-        hits.push({ id, content: c.get(id) ?? 0, title: t.get(id) ?? 0, ...gate(subject, id) });
-      }
-      return hits;
+      const c = mapScores(text, q, n);
+      for (const [id, s] of mapScores(units, q, n)) c.set(id, (c.get(id) ?? 0) + 0.4 * s);
+      return toScores(n, c, mapScores(title, q, n), allowed);
     },
+    details: gate,
   };
 };
 
@@ -96,13 +97,12 @@ function miniEngine(tokenize: ((s: string) => string[]) | undefined): EngineFact
     return {
       search(subject, expansions, allowed) {
         const query = [subject, ...expansions].join(' ');
-        const opts = { combineWith: 'OR' as const, boost: { units: 0.4 }, ...(allowed ? { filter: (r: { id: unknown }) => allowed.has(r.id as number) } : {}) };
+        const opts = { combineWith: 'OR' as const, boost: { units: 0.4 } };
         const c = new Map(content.search(query, opts).map((r) => [r.id as number, r.score]));
         const t = new Map(title.search(query, opts).map((r) => [r.id as number, r.score]));
-        const hits: Hit[] = [];
-        for (const id of new Set([...c.keys(), ...t.keys()])) hits.push({ id, content: c.get(id) ?? 0, title: t.get(id) ?? 0, ...gate(subject, id) });
-        return hits;
+        return toScores(passages.length, c, t, allowed);
       },
+      details: gate,
     };
   };
 }
@@ -167,7 +167,9 @@ async function main(): Promise<void> {
   console.log(rows.join('\n'));
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

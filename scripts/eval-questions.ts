@@ -121,7 +121,7 @@ export function judge(q: QuestionRow, top: Answer | undefined, fileFor: (doc: st
 
 export interface EvalOptions extends BuildOptions {
   /** Defaults to the shared seed questions. */
-  questions?: QuestionRow[];
+  questions?: readonly QuestionRow[];
   /** Gold items used to map question file names to ledger files; defaults to the shared gold when questions are the seeds'. */
   goldFile?: string;
 }

@@ -198,7 +198,8 @@ export function dueBetween(ledger: Ledger, from: string, to: string): DueItem[] 
       }
     }
   }
-  return out.sort((a, b) => a.date.localeCompare(b.date) || a.file.localeCompare(b.file) || a.taskId.localeCompare(b.taskId, 'zh'));
+  // Same day: plan order (documents as loaded, items as written). Array.prototype.sort is stable.
+  return out.sort((a, b) => a.date.localeCompare(b.date));
 }
 
 function whoLeads(task: Task, own: string[]): [string[], DueItem['leadSource']] {

@@ -1,4 +1,4 @@
-import { Bm25 } from './bm25.js';
+import { Accumulator, Bm25 } from './bm25.js';
 import { counts, terms } from './tokens.js';
 
 /**
@@ -18,23 +18,35 @@ export interface PassageFields {
   units: string;
 }
 
-export interface Hit {
-  id: number;
-  /** Match on the passage's own text (and unit names). */
-  content: number;
-  /** Match on the item heading, shared by all clauses of an item. */
-  title: number;
+/** Scores of every passage that matched, by passage id. */
+export interface Scores {
+  /** Ids of the passages with a non-zero score, `count` of them. */
+  ids: Int32Array;
+  count: number;
+  /** Match on the passage's own text and unit names, indexed by passage id. */
+  content: Float64Array;
+  /** Match on the item heading (shared by all clauses of an item), indexed by passage id. */
+  title: Float64Array;
+}
+
+export interface Details {
   /** Share (0..1) of the question's information the passage contains, idf-weighted. */
   coverage: number;
-  /** Question terms found in the passage, for excerpts. */
-  matched: string[];
   /** Longest run of consecutive question character pairs found, counting only distinctive ones (a shared phrase). */
   run: number;
+  /** Question terms found in the passage, for excerpts. */
+  matched: string[];
 }
 
 export interface Engine {
-  /** `subject` is folded; `expansions` are folded synonym phrases, weighted lower. */
-  search(subject: string, expansions: string[], allowed?: ReadonlySet<number>): Hit[];
+  /**
+   * `subject` is folded; `expansions` are folded synonym phrases, weighted
+   * lower; `allowed` (1 = searchable) restricts passages. The result is valid
+   * until the next call.
+   */
+  search(subject: string, expansions: string[], allowed?: Uint8Array): Scores;
+  /** Coverage, phrase run and matched terms of one passage for the same question. */
+  details(subject: string, expansions: string[], id: number): Details;
 }
 
 export type EngineFactory = (passages: PassageFields[]) => Engine;
@@ -50,7 +62,116 @@ export interface PairEngineOptions {
   b: number;
 }
 
+/** Passages refined with common pairs and characters per question. */
+const REFINE = 256;
+
+/** The `k` ids with the highest score, best first: linear selection, then a sort of the k. */
+export function topByScore(ids: Int32Array, count: number, score: (id: number) => number, k: number): number[] {
+  const vals = new Float64Array(count);
+  for (let i = 0; i < count; i++) vals[i] = score(ids[i]!);
+  let chosen: number[];
+  if (count <= k) chosen = Array.from(ids.subarray(0, count));
+  else {
+    const cut = kthLargest(Float64Array.from(vals), k);
+    chosen = [];
+    for (let i = 0; i < count && chosen.length < k; i++) if (vals[i]! > cut) chosen.push(ids[i]!);
+    for (let i = 0; i < count && chosen.length < k; i++) if (vals[i] === cut) chosen.push(ids[i]!);
+  }
+  return chosen.sort((a, b) => score(b) - score(a) || a - b);
+}
+
+/** The k-th largest value (1-based) by quickselect; reorders `a`. */
+function kthLargest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const want = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else return a[want]!;
+  }
+  return a[want]!;
+}
+
 export const PAIR_DEFAULTS: PairEngineOptions = { charWeight: 0.25, unitWeight: 0.4, synonymWeight: 0.6, k1: 1.2, b: 0.6 };
+
+/** Query terms with weights: the words asked at 1, synonym expansions lower. */
+export function queryTerms(subject: string, expansions: string[], synonymWeight: number): { pairs: Map<string, number>; chars: Map<string, number> } {
+  const q = terms(subject);
+  const pairs = counts([...new Set(q.pairs)]);
+  const chars = counts([...new Set(q.chars)]);
+  for (const phrase of expansions) {
+    const e = terms(phrase);
+    for (const t of new Set(e.pairs)) if (!pairs.has(t)) pairs.set(t, synonymWeight);
+    for (const t of new Set(e.chars)) if (!chars.has(t)) chars.set(t, synonymWeight);
+  }
+  return { pairs, chars };
+}
+
+/** A question prepared once for judging many passages: its pairs with weight and idf, and its phrases. */
+export interface PreparedQuery {
+  terms: Array<{ t: string; w: number; idf: number; distinctive: boolean }>;
+  total: number;
+  /** Pair sequences of each space-separated chunk of the subject, for phrase runs. */
+  chunks: string[][];
+}
+
+export function prepareQuery(subject: string, weights: Map<string, number>, idf: (t: string) => number, distinctive: (t: string) => boolean): PreparedQuery {
+  const list = [...weights].map(([t, w]) => ({ t, w, idf: idf(t), distinctive: distinctive(t) }));
+  const total = list.reduce((a, x) => a + (x.w === 1 ? x.idf : 0), 0);
+  return { terms: list, total, chunks: subject.split(' ').map((c) => terms(c).pairs) };
+}
+
+/**
+ * Coverage and phrase run of a passage, given which question pairs it
+ * contains. Shared by every engine so "is this an answer at all" is judged
+ * the same way whatever ranks the passages.
+ */
+export function pairDetails(q: PreparedQuery, contains: (t: string) => boolean): Details {
+  const matched: string[] = [];
+  const distinct = new Set<string>();
+  let got = 0;
+  for (const x of q.terms) {
+    if (!contains(x.t)) continue;
+    matched.push(x.t);
+    got += x.w * x.idf;
+    if (x.distinctive) distinct.add(x.t);
+  }
+  let run = 0;
+  for (const pairs of q.chunks) {
+    let cur = 0;
+    for (const t of pairs) {
+      cur = distinct.has(t) ? cur + 1 : 0;
+      if (cur > run) run = cur;
+    }
+  }
+  return { coverage: q.total > 0 ? Math.min(1, got / q.total) : 0, run, matched };
+}
+
+/** Remembers the prepared form of the last question, which every details() call of one ask() shares. */
+export function lastQuery<T>(prepare: (subject: string, expansions: string[]) => T): (subject: string, expansions: string[]) => T {
+  let key = '';
+  let value: T | undefined;
+  return (subject, expansions) => {
+    const k = `${subject}\u0000${expansions.join('\u0001')}`;
+    if (value === undefined || k !== key) [key, value] = [k, prepare(subject, expansions)];
+    return value;
+  };
+}
 
 /** BM25 over character pairs with single characters as back-off: the default engine. */
 export function pairEngine(passages: PassageFields[], opts: Partial<PairEngineOptions> = {}): Engine {
@@ -72,58 +193,72 @@ export function pairEngine(passages: PassageFields[], opts: Partial<PairEngineOp
     titlePairs.add(counts(ti.pairs));
     titleChars.add(counts(ti.chars));
     unitPairs.add(counts(un.pairs));
-    const all = new Set([...tx.pairs, ...ti.pairs, ...un.pairs]);
-    for (const t of all) anyDf.set(t, (anyDf.get(t) ?? 0) + 1);
+    for (const t of new Set([...tx.pairs, ...ti.pairs, ...un.pairs])) anyDf.set(t, (anyDf.get(t) ?? 0) + 1);
   }
   for (const ix of [textPairs, textChars, titlePairs, titleChars, unitPairs]) ix.seal();
   const n = passages.length;
   const idfAny = (t: string) => Math.log(1 + (n - (anyDf.get(t) ?? 0) + 0.5) / ((anyDf.get(t) ?? 0) + 0.5));
+  const distinctive = (t: string) => (anyDf.get(t) ?? 0) <= n / 2;
+  const content = new Accumulator(n);
+  const title = new Accumulator(n);
+  const union = new Accumulator(n);
+  const both = new Uint8Array(n);
+  const prepared = lastQuery((subject, expansions) => prepareQuery(subject, queryTerms(subject, expansions, o.synonymWeight).pairs, idfAny, distinctive));
 
   return {
     search(subject, expansions, allowed) {
-      const q = terms(subject);
-      const qPairs = counts([...new Set(q.pairs)]);
-      const qChars = counts([...new Set(q.chars)]);
-      for (const phrase of expansions) {
-        const e = terms(phrase);
-        for (const t of new Set(e.pairs)) if (!qPairs.has(t)) qPairs.set(t, o.synonymWeight);
-        for (const t of new Set(e.chars)) if (!qChars.has(t)) qChars.set(t, o.synonymWeight);
+      const q = queryTerms(subject, expansions, o.synonymWeight);
+      content.reset();
+      title.reset();
+      union.reset();
+      // Pairs found in most passages (政务, 公开 in a plan about 政务公开) say little; they only add to
+      // passages a distinctive pair already found, which keeps a question cheap on a big, uniform corpus.
+      const rare = new Map<string, number>();
+      const common = new Map<string, number>();
+      for (const [t, w] of q.pairs) (distinctive(t) ? rare : common).set(t, w);
+      const scorePairs = (query: Map<string, number>) => {
+        textPairs.score(query, content, 1, allowed);
+        unitPairs.score(query, content, o.unitWeight, allowed);
+        titlePairs.score(query, title, 1, allowed);
+      };
+      scorePairs(rare);
+      const collect = () => {
+        for (let i = 0; i < content.count; i++) union.add(content.touched[i]!, 1);
+        for (let i = 0; i < title.count; i++) union.add(title.touched[i]!, 1);
+      };
+      collect();
+      if (union.count === 0) {
+        // Nothing distinctive asked ("政务公开"): score the common words everywhere. Distinctive words
+        // asked but found nowhere: no passage could cover the question, so stop here.
+        if (rare.size > 0) return { ids: union.touched, count: 0, content: content.sums, title: title.sums };
+        scorePairs(common);
+        collect();
       }
-      const content = new Map<number, number>();
-      const matched = new Map<number, Set<string>>();
-      textPairs.score(qPairs, content, matched);
-      const chars = textChars.score(qChars);
-      for (const [id, s] of chars) if (content.has(id) || o.charWeight > 0) content.set(id, (content.get(id) ?? 0) + o.charWeight * s);
-      const units = unitPairs.score(qPairs, new Map(), matched);
-      for (const [id, s] of units) content.set(id, (content.get(id) ?? 0) + o.unitWeight * s);
-      const title = titlePairs.score(qPairs, new Map(), matched);
-      for (const [id, s] of titleChars.score(qChars)) title.set(id, (title.get(id) ?? 0) + o.charWeight * s);
-
-      // Coverage is measured on the words asked; a synonym found stands in for its phrase at reduced weight.
-      let total = 0;
-      for (const [t, w] of qPairs) if (w === 1) total += idfAny(t);
-      // Consecutive pairs of the subject, per space-separated chunk, for phrase runs.
-      const chunks = subject.split(' ').map((c) => terms(c).pairs);
-      const distinctive = (t: string) => (anyDf.get(t) ?? 0) <= n / 2;
-      const ids = new Set([...content.keys(), ...title.keys()]);
-      const hits: Hit[] = [];
-      for (const id of ids) {
-        if (allowed && !allowed.has(id)) continue;
-        const m = matched.get(id);
-        if (!m) continue; // characters alone never make a match
-        let got = 0;
-        for (const t of m) got += (qPairs.get(t) ?? 0) * idfAny(t);
-        let run = 0;
-        for (const pairs of chunks) {
-          let cur = 0;
-          for (const t of pairs) {
-            cur = m.has(t) && distinctive(t) ? cur + 1 : 0;
-            if (cur > run) run = cur;
-          }
-        }
-        hits.push({ id, content: content.get(id) ?? 0, title: title.get(id) ?? 0, coverage: total > 0 ? Math.min(1, got / total) : 0, matched: [...m], run });
+      // Common pairs and single characters refine the ranking; on a big corpus only the passages the
+      // distinctive pairs ranked best can still reach the answers, so only those are refined.
+      let ids = union.touched;
+      let count = union.count;
+      if (count > REFINE) {
+        ids = Int32Array.from(topByScore(union.touched, union.count, (id) => content.sums[id]! + title.sums[id]!, REFINE));
+        count = ids.length;
       }
-      return hits;
+      for (let i = 0; i < count; i++) both[ids[i]!] = 1;
+      if (rare.size > 0 && common.size > 0) {
+        textPairs.scoreOnto(common, content, 1, ids, count, both);
+        titlePairs.scoreOnto(common, title, 1, ids, count, both);
+        unitPairs.scoreOnto(common, content, o.unitWeight, ids, count, both);
+      }
+      // Characters alone never make a match: they only add to passages a pair already found.
+      if (o.charWeight > 0) {
+        textChars.scoreOnto(q.chars, content, o.charWeight, ids, count, both);
+        titleChars.scoreOnto(q.chars, title, o.charWeight, ids, count, both);
+      }
+      for (let i = 0; i < count; i++) both[ids[i]!] = 0;
+      return { ids, count, content: content.sums, title: title.sums };
+    },
+    details(subject, expansions, id) {
+      const contains = (t: string) => textPairs.has(t, id) || titlePairs.has(t, id) || unitPairs.has(t, id);
+      return pairDetails(prepared(subject, expansions), contains);
     },
   };
 }

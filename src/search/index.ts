@@ -1,9 +1,9 @@
-import type { Ledger } from '../plan/schema.js';
+import type { Ledger, Task } from '../plan/schema.js';
 import { UnitDirectory } from '../units/directory.js';
 import { buildAnswer } from './answer.js';
-import { pairEngine, type Engine, type EngineFactory, type Hit } from './engine.js';
+import { pairEngine, topByScore, type Details, type Engine, type EngineFactory, type Scores } from './engine.js';
 import { fold } from './fold.js';
-import { matchPath } from './numbering.js';
+import { matchNumbers, segmentNumber, type Num } from './numbering.js';
 import { passagesOf, type Passage } from './passages.js';
 import { placesIn } from './places.js';
 import { analyzeQuestion, type Question } from './question.js';
@@ -37,7 +37,7 @@ export interface SearchTuning {
   leadBand: number;
 }
 
-export const TUNING: SearchTuning = { titleWeight: 0.8, clauseShare: 0.35, minCoverage: 0.3, phraseCoverage: 0.12, phraseRun: 3, intentBoost: 1.3, leadBand: 0.5 };
+export const TUNING: SearchTuning = { titleWeight: 0.8, clauseShare: 0.5, minCoverage: 0.3, phraseCoverage: 0.12, phraseRun: 3, intentBoost: 1.3, leadBand: 0.5 };
 
 export interface BuildOptions {
   engine?: EngineFactory;
@@ -57,6 +57,11 @@ export class PlanIndex {
   private readonly engine: Engine;
   private readonly places: Array<{ name: string; docs: Set<number> }>;
   private readonly passagesByDoc: Map<number, number[]>;
+  /** First passage id of the item each passage belongs to (clauses of one item are contiguous). */
+  private readonly groupStart: Int32Array;
+  private readonly groupEnd: Int32Array;
+  /** Each passage's item path as numbers, for numbering references. */
+  private readonly pathNumbers: Array<Array<Num | undefined>>;
   private readonly tuning: SearchTuning;
 
   private constructor(
@@ -78,11 +83,26 @@ export class PlanIndex {
     // Longest first, so 游仙区 is consumed before a shorter name inside it.
     this.places = [...places].map(([name, docs]) => ({ name, docs })).sort((a, b) => b.name.length - a.name.length);
     this.passagesByDoc = new Map();
+    const byTask = new Map<Task, Array<Num | undefined>>();
+    this.pathNumbers = this.passages.map((p) => {
+      let nums = byTask.get(p.task);
+      if (!nums) byTask.set(p.task, (nums = p.task.path.map(segmentNumber)));
+      return nums;
+    });
+    const n = this.passages.length;
+    this.groupStart = new Int32Array(n);
+    this.groupEnd = new Int32Array(n);
     this.passages.forEach((p, i) => {
       const list = this.passagesByDoc.get(p.doc) ?? [];
       list.push(i);
       this.passagesByDoc.set(p.doc, list);
+      const prev = this.passages[i - 1];
+      this.groupStart[i] = prev && prev.task === p.task ? this.groupStart[i - 1]! : i;
     });
+    for (let i = n - 1; i >= 0; i--) {
+      const next = this.passages[i + 1];
+      this.groupEnd[i] = next && next.task === this.passages[i]!.task ? this.groupEnd[i + 1]! : i + 1;
+    }
   }
 
   static build(ledger: Ledger, units: UnitDirectory = UnitDirectory.empty(), opts: BuildOptions = {}): PlanIndex {
@@ -93,24 +113,40 @@ export class PlanIndex {
   ask(question: string, limit = 3): Answer[] {
     const q = analyzeQuestion(question);
     const { subject, docs } = this.narrow(q.subject);
-    let allowed = docs ? new Set(docs.flatMap((d) => this.passagesByDoc.get(d) ?? [])) : undefined;
+    let pool: number[] | undefined = docs ? docs.flatMap((d) => this.passagesByDoc.get(d) ?? []) : undefined;
 
     let numbered: number[] | undefined;
     if (q.numbering) {
       const ref = q.numbering;
-      const pool = allowed ? [...allowed] : this.passages.map((_, i) => i);
-      const exact = pool.filter((i) => matchPath(ref, this.passages[i]!.task.path) === 'exact');
-      const child = pool.filter((i) => matchPath(ref, this.passages[i]!.task.path) === 'child');
+      const exact: number[] = [];
+      const child: number[] = [];
+      // One comparison per item (its clauses share the path), in passage order.
+      const consider = (i: number, how: 'exact' | 'child' | undefined) => {
+        if (how === 'exact') exact.push(i);
+        else if (how === 'child') child.push(i);
+      };
+      const each = pool ?? this.passages.map((_, i) => i);
+      let lastGroup = -1;
+      let lastHow: 'exact' | 'child' | undefined;
+      for (const i of each) {
+        const g = this.groupStart[i]!;
+        if (g !== lastGroup) [lastGroup, lastHow] = [g, matchNumbers(ref, this.pathNumbers[i]!)];
+        consider(i, lastHow);
+      }
       numbered = exact.length > 0 ? exact : child;
-      allowed = new Set(numbered);
+      pool = numbered;
+    }
+    let allowed: Uint8Array | undefined;
+    if (pool) {
+      allowed = new Uint8Array(this.passages.length);
+      for (const i of pool) allowed[i] = 1;
     }
 
     const expansions = synonymsOf(subject);
-    const hits = subject ? this.engine.search(subject, expansions, allowed) : [];
-    let candidates = this.select(hits, q);
+    let candidates = subject ? this.select(this.engine.search(subject, expansions, allowed), q, subject, expansions) : [];
     if (candidates.length === 0 && numbered && numbered.length > 0) {
       // "三（二）1谁牵头": the reference alone names the item.
-      candidates = this.wholeItems(numbered).map((passage, i) => ({ passage, wholeItem: true, score: 1 / (i + 1), coverage: 1, matched: [] }));
+      candidates = this.wholeItems(numbered, limit).map((passage, i) => ({ passage, wholeItem: true, score: 1 / (i + 1), coverage: 1, matched: [] }));
     }
     return candidates.slice(0, limit).map((c) =>
       buildAnswer({
@@ -131,45 +167,61 @@ export class PlanIndex {
     for (const p of this.places) {
       if (!s.includes(p.name)) continue;
       for (const d of p.docs) hit.add(d);
-      s = s.split(p.name).join(' ').replace(/(^|\s)[省市县区](?=\s|$)/g, ' ');
+      s = s.split(p.name).join(' ').replace(/(^|\s)[省市县区州](?=\s|$)/g, ' ');
     }
     s = s.replace(/\s+/g, ' ').trim();
     if (hit.size === 0 || hit.size === this.ledger.documents.length) return { subject: s };
     return { subject: s, docs: [...hit].sort((a, b) => a - b) };
   }
 
-  /** Decide item vs clause per item, apply the question's intent and the coverage floor, rank. */
-  private select(hits: Hit[], q: Question): Candidate[] {
+  /**
+   * Decide item vs clause per item, apply the question's intent and the
+   * coverage floor, rank. Only the best-scoring passages (and the other
+   * clauses of their items) are looked at in detail, so a question costs the
+   * same on ten plans as on a thousand.
+   */
+  private select(scores: Scores, q: Question, subject: string, expansions: string[]): Candidate[] {
     const t = this.tuning;
-    const byTask = new Map<string, Hit[]>();
-    for (const h of hits) {
-      const p = this.passages[h.id]!;
-      const key = `${p.doc}\u0000${p.task.id}`;
-      const list = byTask.get(key);
-      if (list) list.push(h);
-      else byTask.set(key, [h]);
-    }
+    const total = (id: number) => scores.content[id]! + t.titleWeight * scores.title[id]!;
+    const top = topByScore(scores.ids, scores.count, total, SHORTLIST);
+    const groups = new Set<number>();
+    for (const id of top) groups.add(this.groupStart[id]!);
+
+    const details = new Map<number, Details>();
+    const detail = (id: number) => {
+      let d = details.get(id);
+      if (!d) details.set(id, (d = this.engine.details(subject, expansions, id)));
+      return d;
+    };
+    const enough = (id: number) => {
+      const d = detail(id);
+      return d.coverage >= t.minCoverage || (d.coverage >= t.phraseCoverage && d.run >= t.phraseRun);
+    };
+    const push = (out: Candidate[], id: number, wholeItem: boolean) =>
+      out.push({ passage: id, wholeItem, score: this.boost(total(id), id, q, wholeItem), coverage: detail(id).coverage, matched: detail(id).matched });
+
     const out: Candidate[] = [];
-    for (const group of byTask.values()) {
-      const first = this.passages[group[0]!.id]!;
-      const total = (h: Hit) => h.content + t.titleWeight * h.title;
-      const enough = (h: Hit) => h.coverage >= t.minCoverage || (h.coverage >= t.phraseCoverage && h.run >= t.phraseRun);
-      if (!first.clause) {
-        const h = group[0]!;
-        if (enough(h)) out.push({ passage: h.id, wholeItem: false, score: this.boost(total(h), h.id, q, false), coverage: h.coverage, matched: h.matched });
+    for (const start of groups) {
+      const end = this.groupEnd[start]!;
+      if (!this.passages[start]!.clause) {
+        if (enough(start)) push(out, start, false);
         continue;
       }
       // A multi-clause item: the heading is shared, so only a clause's own words can single it out.
-      const best = group.reduce((a, b) => (b.content > a.content ? b : a));
-      const headingOnly = best.content < t.clauseShare * t.titleWeight * best.title;
-      if (headingOnly) {
-        const h = group.reduce((a, b) => (total(b) > total(a) ? b : a));
-        if (enough(h)) out.push({ passage: h.id, wholeItem: true, score: this.boost(total(h), h.id, q, true), coverage: h.coverage, matched: h.matched });
+      let best = start;
+      let bestTotal = start;
+      for (let id = start; id < end; id++) {
+        if (scores.content[id]! > scores.content[best]!) best = id;
+        if (total(id) > total(bestTotal)) bestTotal = id;
+      }
+      const shared = (id: number) => t.clauseShare * t.titleWeight * scores.title[id]!;
+      if (scores.content[best]! < shared(best)) {
+        if (enough(bestTotal)) push(out, bestTotal, true);
         continue;
       }
-      for (const h of group) {
-        if (!enough(h) || h.content < t.clauseShare * t.titleWeight * h.title) continue;
-        out.push({ passage: h.id, wholeItem: false, score: this.boost(total(h), h.id, q, false), coverage: h.coverage, matched: h.matched });
+      for (let id = start; id < end; id++) {
+        if (total(id) <= 0 || scores.content[id]! < shared(id) || !enough(id)) continue;
+        push(out, id, false);
       }
     }
     out.sort((a, b) => b.score - a.score || a.passage - b.passage);
@@ -198,27 +250,30 @@ export class PlanIndex {
   }
 
   private boost(score: number, id: number, q: Question, wholeItem: boolean): number {
+    if (q.intent === 'lead') return score;
     const p = this.passages[id]!;
     const src = wholeItem || !p.clause ? p.task : p.clause;
-    if (q.intent === 'lead') return score;
     const has = q.intent === 'deadline' ? src.deadlines.length > 0 : src.recurring.length > 0;
     return has ? score * this.tuning.intentBoost : score;
   }
 
-  /** One passage per item, in document order (clauses collapse into their item). */
-  private wholeItems(ids: number[]): number[] {
-    const seen = new Set<string>();
+  /** The first `limit` items among passage ids given in order, one passage each (clauses collapse into their item). */
+  private wholeItems(ids: number[], limit: number): number[] {
+    const seen = new Set<number>();
     const out: number[] = [];
-    for (const i of [...ids].sort((a, b) => a - b)) {
-      const p = this.passages[i]!;
-      const key = `${p.doc}\u0000${p.task.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    for (const i of ids) {
+      if (out.length >= limit) break;
+      const g = this.groupStart[i]!;
+      if (seen.has(g)) continue;
+      seen.add(g);
       out.push(i);
     }
     return out;
   }
 }
+
+/** Passages looked at in detail per question. */
+const SHORTLIST = 48;
 
 /** Synonym phrases for the words in the subject, excluding ones already asked. */
 export function synonymsOf(subject: string): string[] {
@@ -234,7 +289,7 @@ export function synonymsOf(subject: string): string[] {
  * True when the top answers are too close to pick one: show alternatives.
  * Renderers use this to say "您要找的可能是以下几项".
  */
-export function isAmbiguous(answers: Answer[], ratio = 0.9): boolean {
+export function isAmbiguous(answers: Answer[], ratio = 0.8): boolean {
   const [a, b] = answers;
   if (!a || !b) return false;
   return b.score >= a.score * ratio && !(a.taskId === b.taskId && sameSet(a.leads, b.leads));

@@ -88,12 +88,21 @@ export function findNumberRef(question: string): NumberRef | undefined {
  * 'child' (an item under the referenced heading), or undefined.
  */
 export function matchPath(ref: NumberRef, path: string[]): 'exact' | 'child' | undefined {
-  const segs = path.map(segmentNumber);
-  const eq = (a: Num | undefined, b: Num) => a !== undefined && a.n === b.n && (b.style === 'any' || a.style === b.style || (a.style === 'circled' && b.style === 'arabic'));
-  const starts = ref.anchored ? [0] : segs.map((_, i) => i);
-  for (const s of starts) {
-    if (s + ref.nums.length > segs.length) continue;
-    if (ref.nums.every((num, k) => eq(segs[s + k], num))) return s + ref.nums.length === segs.length ? 'exact' : 'child';
+  return matchNumbers(ref, path.map(segmentNumber));
+}
+
+/** matchPath over a path already reduced with segmentNumber (done once per item at index time). Allocation-free: it runs per item. */
+export function matchNumbers(ref: NumberRef, segs: Array<Num | undefined>): 'exact' | 'child' | undefined {
+  const k = ref.nums.length;
+  const lastStart = ref.anchored ? 0 : segs.length - k;
+  for (let s = 0; s <= lastStart; s++) {
+    let ok = s + k <= segs.length;
+    for (let j = 0; ok && j < k; j++) ok = sameNumber(segs[s + j], ref.nums[j]!);
+    if (ok) return s + k === segs.length ? 'exact' : 'child';
   }
   return undefined;
+}
+
+function sameNumber(a: Num | undefined, b: Num): boolean {
+  return a !== undefined && a.n === b.n && (b.style === 'any' || a.style === b.style || (a.style === 'circled' && b.style === 'arabic'));
 }

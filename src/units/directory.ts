@@ -141,6 +141,8 @@ export class UnitDirectory {
       if (found.length === 1) return { unit: found[0]!.entry, suggestions: [] };
       if (found.length > 1) return { suggestions: this.rank(q, found).slice(0, MAX_SUGGESTIONS) };
     }
+    // A class of units ("各有关单位") is not a misspelt office: no guesses.
+    if (isGenericUnitName(q)) return { suggestions: [] };
     const partial = this.partial(q);
     if (partial.length === 1) return { unit: partial[0]!.entry, suggestions: [] };
     if (partial.length > 1) return { suggestions: this.rank(q, partial).slice(0, MAX_SUGGESTIONS) };
@@ -193,31 +195,50 @@ export class UnitDirectory {
     return [...new Set(hits)];
   }
 
-  /** The query's core is part of exactly the names it contains or is contained by ("大数据中心" ~ 县大数据发展中心 is left to suggestions). */
+  /**
+   * Entries whose normalised name contains the query's core, or (for cores of
+   * four characters or more) contains its characters in order: 税务 ->
+   * 县税务局, 大数据中心 -> 县大数据发展中心.
+   */
   private partial(q: string): Indexed[] {
     const k = unitKey(q);
     const core = k.core.replace(/§$/, '');
-    if (core.length < 2 || isGenericUnitName(q)) return [];
-    const hits = this.indexed.filter((ix) =>
-      ix.keys.some((ik) => (k.level === '' || ik.level === k.level) && ik.core.includes(core)),
-    );
-    return hits;
+    if (core.length < 2) return [];
+    const levelOk = (ik: UnitKey) => k.level === '' || ik.level === k.level;
+    const contained = this.indexed.filter((ix) => ix.keys.some((ik) => levelOk(ik) && ik.core.includes(core)));
+    if (contained.length > 0 || core.length < 4) return contained;
+    return this.indexed.filter((ix) => ix.keys.some((ik) => levelOk(ik) && isSubsequence(core, ik.core)));
   }
 
   private rank(q: string, among: Indexed[]): string[] {
     return among
-      .map((ix) => ({ name: ix.entry.name, s: Math.max(...[ix.entry.name, ...ix.entry.aliases].map((n) => similarity(q, n))) }))
+      .map((ix) => ({ name: ix.entry.name, s: this.closeness(q, ix) }))
       .sort((a, b) => b.s - a.s || a.name.localeCompare(b.name, 'zh'))
       .map((x) => x.name);
   }
 
   private closest(q: string): string[] {
     const scored = this.indexed
-      .map((ix) => ({ name: ix.entry.name, s: Math.max(...[ix.entry.name, ...ix.entry.aliases].map((n) => similarity(q, n))) }))
+      .map((ix) => ({ name: ix.entry.name, s: this.closeness(q, ix) }))
       .filter((x) => x.s >= 0.3)
       .sort((a, b) => b.s - a.s || a.name.localeCompare(b.name, 'zh'));
     return scored.slice(0, MAX_SUGGESTIONS).map((x) => x.name);
   }
+
+  /** Best similarity over the entry's names with and without place names; the same level counts a little. */
+  private closeness(q: string, ix: Indexed): number {
+    const names = [ix.entry.name, ...ix.entry.aliases];
+    const variants = [...names, ...names.flatMap(withoutPlaces)];
+    const base = Math.max(...variants.map((n) => similarity(q, n)));
+    const level = unitKey(q).level;
+    return base > 0 && level !== '' && ix.keys.some((k) => k.level === level) ? base + 0.05 : base;
+  }
+}
+
+function isSubsequence(needle: string, hay: string): boolean {
+  let i = 0;
+  for (const ch of hay) if (ch === needle[i]) i++;
+  return i === needle.length;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

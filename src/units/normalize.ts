@@ -117,5 +117,5 @@ export function withoutPlaces(name: string): string[] {
 /** 各有关单位, 各乡镇, 区政府各部门, 市级有关部门, 市场监管等部门: a class of units, not one. */
 export function isGenericUnitName(name: string): boolean {
   const s = foldTight(name);
-  return /^(各|有关|相关|其他|其它)|各(级|有关|相关)?(部门|单位|乡镇|县|区|市|地)|等(部门|单位|机关)$|^(被|承办|责任)/.test(s);
+  return /^(各|有关|相关|其他|其它)|(各|有关|相关)(级|有关|相关)?(部门|单位|乡镇|县|区|市|地)|等(部门|单位|机关)$|^(被|承办|责任)/.test(s);
 }
