@@ -9,7 +9,7 @@ const none = UnitDirectory.empty();
 describe('tasksForUnit', () => {
   it('lists what a unit leads, understanding abbreviations of the name as written', () => {
     const r = tasksForUnit(ledger, none, '县发改局');
-    if (!r.unit) throw new Error(`unresolved: ${r.suggestions.join('/')}`);
+    if (r.unit === undefined) throw new Error(`unresolved: ${r.suggestions.join('/')}`);
     expect(r.unit).toBe('县发展和改革局');
     expect(r.lead.map((t) => t.path.join(''))).toEqual(['一、（一）']);
     // Clause-level: the unit leads one clause of the item, and is shown with that clause.
@@ -61,10 +61,10 @@ describe('tasksForUnit', () => {
   it('asks which one when the name fits units at several levels, and suggests for unknown names', () => {
     const r = tasksForUnit(ledger, none, '税务局');
     expect(r.unit).toBeUndefined();
-    if (!r.unit) expect(new Set(r.suggestions)).toEqual(new Set(['县税务局', '市税务局']));
+    if (r.unit === undefined) expect(new Set(r.suggestions)).toEqual(new Set(['县税务局', '市税务局']));
     const typo = tasksForUnit(ledger, none, '县大树据发展中心');
     expect(typo.unit).toBeUndefined();
-    if (!typo.unit) expect(typo.suggestions[0]).toBe('县大数据发展中心');
+    if (typo.unit === undefined) expect(typo.suggestions[0]).toBe('县大数据发展中心');
   });
 });
 
