@@ -58,6 +58,11 @@ export interface TaskProgress {
   note: string;
   updatedAt: string;
   lastReportAt?: string;
+  /** Who made the last change that counted (open_id) and their name, when known. */
+  updatedBy?: string;
+  updatedByName?: string;
+  /** Kind of the event that set the current state. */
+  lastKind?: ProgressKind;
 }
 
 /** Key of a (task, unit) pair in derived state maps. */
