@@ -78,21 +78,31 @@ export function excerpt(p: Passage, matched: string[]): string {
   let start = 0;
   if (p.foldedDisplay && matched.length > 0) {
     const f = p.foldedDisplay;
-    const hits = new Array<number>(f.length).fill(0);
-    for (const t of matched) for (let i = f.indexOf(t); i >= 0; i = f.indexOf(t, i + 1)) hits[i] = 1;
+    const hits = new Uint8Array(f.length);
+    const places = matched.map((t) => {
+      const at: number[] = [];
+      for (let i = f.indexOf(t); i >= 0; i = f.indexOf(t, i + 1)) at.push(i);
+      return at;
+    });
+    // Terms all over the passage (公开 in a plan on 政务公开) do not say where the answer is.
+    const telling = places.filter((at) => at.length > 0 && at.length <= 3);
+    for (const at of telling.length > 0 ? telling : places) for (const i of at) hits[i] = 1;
+    // The window of EXCERPT_CHARS holding most matched terms…
     let best = -1;
+    let bestEnd = 0;
     let run = 0;
     for (let i = 0; i < f.length; i++) {
       run += hits[i]!;
       if (i >= EXCERPT_CHARS) run -= hits[i - EXCERPT_CHARS]!;
-      if (run > best) {
-        best = run;
-        start = Math.max(0, i - EXCERPT_CHARS + 1);
-      }
+      if (run > best) [best, bestEnd] = [run, i];
     }
-    // Begin at a sentence start when one is close, so the excerpt reads naturally.
-    const sentence = Math.max(text.lastIndexOf('。', start), text.lastIndexOf('；', start));
-    if (sentence >= 0 && start - sentence < 30) start = sentence + 1;
+    // …begun at its first match, or at the start of that sentence when it is close, so it reads naturally.
+    let first = Math.max(0, bestEnd - EXCERPT_CHARS + 1);
+    while (first < bestEnd && hits[first] === 0) first++;
+    const before = (marks: string) => Math.max(...[...marks].map((m) => text.lastIndexOf(m, first - 1)));
+    const sentence = before('。；！？;!?'); // -1: the passage's own start
+    const phrase = before('，、：,:');
+    start = first - sentence <= 30 ? sentence + 1 : first - phrase <= 12 ? phrase + 1 : first;
   }
   const end = Math.min(text.length, start + EXCERPT_CHARS);
   return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;
