@@ -14,6 +14,7 @@ import { parsePlan } from '../src/plan/parse.js';
 import type { Ledger, PlanDocument, Task } from '../src/plan/schema.js';
 import { PlanIndex } from '../src/search/index.js';
 import { loadQuestions } from '../scripts/eval-questions.js';
+import { SEED_QUESTIONS } from '../test/fixtures/search/seed-ledgers.js';
 import { generatePlan } from './gen-plans.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -101,7 +102,7 @@ export default async function bench(): Promise<void> {
   // Other processes on a shared machine stretch wall-clock tails; CPU time shows what the search itself costs.
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   const seeds = planFiles(join(ROOT, 'seeds'));
-  const seedQuestions = loadQuestions().map((q) => q.query);
+  const seedQuestions = loadQuestions(SEED_QUESTIONS).map((q) => q.query);
   measure('seeds', { documents: seeds }, seedQuestions, 20);
 
   const fixtures = planFiles(join(ROOT, 'test/fixtures/search/plans'));

@@ -13,7 +13,8 @@ import { foldTight } from '../src/search/fold.js';
 import { PlanIndex, type BuildOptions } from '../src/search/index.js';
 import type { Answer } from '../src/search/types.js';
 
-const SHARED = process.env.DUBAN_SHARED ?? '/work/shared';
+/** The shared material beside the repository (../shared), or DUBAN_SHARED. */
+const SHARED = process.env.DUBAN_SHARED ?? join(import.meta.dirname, '..', '..', 'shared');
 export const QUESTIONS_FILE = join(SHARED, 'eval/seeds-questions.jsonl');
 export const GOLD_FILE = join(SHARED, 'eval/seeds-gold.jsonl');
 
