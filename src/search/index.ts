@@ -111,7 +111,8 @@ export class PlanIndex {
 
   /** Best answers first; [] when nothing in the loaded plans matches. */
   ask(question: string, limit = 3): Answer[] {
-    const q = analyzeQuestion(question);
+    // A pasted page is not a question; its first lines say what it is about, and the cost stays bounded.
+    const q = analyzeQuestion(question.slice(0, MAX_QUESTION_CHARS));
     const { subject, docs } = this.narrow(q.subject);
     let pool: number[] | undefined = docs ? docs.flatMap((d) => this.passagesByDoc.get(d) ?? []) : undefined;
 
@@ -274,6 +275,7 @@ export class PlanIndex {
 
 /** Passages looked at in detail per question. */
 const SHORTLIST = 48;
+const MAX_QUESTION_CHARS = 200;
 
 /** Synonym phrases for the words in the subject, excluding ones already asked. */
 export function synonymsOf(subject: string): string[] {

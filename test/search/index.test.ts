@@ -47,6 +47,11 @@ describe('PlanIndex.ask: who leads', () => {
     expect(top('公共数据开放谁牵头')?.leads).toEqual(['市大数据发展管理局']);
   });
 
+  it('answers a question pasted with a long tail of text', () => {
+    const pasted = `松阳 留抵退税政策推送谁负责？${'请尽快回复，谢谢。'.repeat(400)}`;
+    expect(index.ask(pasted)[0]?.leads).toEqual(['县税务局']);
+  });
+
   it('says nothing when nothing in the plans matches', () => {
     expect(index.ask('食堂今天中午吃什么')).toEqual([]);
     expect(index.ask('谁牵头？')).toEqual([]);
