@@ -65,14 +65,20 @@ export interface PairEngineOptions {
 /** Passages refined with common pairs and characters per question. */
 const REFINE = 256;
 
-/** The `k` ids with the highest score, best first: linear selection, then a sort of the k. */
-export function topByScore(ids: Int32Array, count: number, score: (id: number) => number, k: number): number[] {
-  const vals = new Float64Array(count);
+/**
+ * The `k` ids with the highest score, best first: linear selection, then a
+ * sort of the k. `scratch` (two arrays of at least `count`) saves allocating
+ * per question on a big index.
+ */
+export function topByScore(ids: Int32Array, count: number, score: (id: number) => number, k: number, scratch?: [Float64Array, Float64Array]): number[] {
+  const vals = scratch ? scratch[0].subarray(0, count) : new Float64Array(count);
   for (let i = 0; i < count; i++) vals[i] = score(ids[i]!);
   let chosen: number[];
   if (count <= k) chosen = Array.from(ids.subarray(0, count));
   else {
-    const cut = kthLargest(Float64Array.from(vals), k);
+    const copy = scratch ? scratch[1].subarray(0, count) : new Float64Array(count);
+    copy.set(vals);
+    const cut = kthLargest(copy, k);
     chosen = [];
     for (let i = 0; i < count && chosen.length < k; i++) if (vals[i]! > cut) chosen.push(ids[i]!);
     for (let i = 0; i < count && chosen.length < k; i++) if (vals[i] === cut) chosen.push(ids[i]!);
@@ -203,6 +209,8 @@ export function pairEngine(passages: PassageFields[], opts: Partial<PairEngineOp
   const title = new Accumulator(n);
   const union = new Accumulator(n);
   const both = new Uint8Array(n);
+  const scratch: [Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n)];
+  const refined = new Int32Array(Math.min(n, REFINE));
   const prepared = lastQuery((subject, expansions) => prepareQuery(subject, queryTerms(subject, expansions, o.synonymWeight).pairs, idfAny, distinctive));
 
   return {
@@ -239,8 +247,10 @@ export function pairEngine(passages: PassageFields[], opts: Partial<PairEngineOp
       let ids = union.touched;
       let count = union.count;
       if (count > REFINE) {
-        ids = Int32Array.from(topByScore(union.touched, union.count, (id) => content.sums[id]! + title.sums[id]!, REFINE));
-        count = ids.length;
+        const best = topByScore(union.touched, union.count, (id) => content.sums[id]! + title.sums[id]!, REFINE, scratch);
+        refined.set(best);
+        ids = refined;
+        count = best.length;
       }
       for (let i = 0; i < count; i++) both[ids[i]!] = 1;
       if (rare.size > 0 && common.size > 0) {
