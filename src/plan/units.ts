@@ -16,9 +16,10 @@ export function looksLikeUnit(s: string): boolean {
   if (t.length < 2 || t.length > 40) return false;
   if (NOT_UNIT.test(t)) return false;
   if (/[。；！？：:]/.test(t)) return false;
-  if (/(网站|平台|系统|专栏|客户端|全部|内部|局部|全市|全县|全区)$/.test(t)) return false;
+  const bare = t.replace(/[（(][^（）()]*[）)]$/, '');
+  if (/(网站|平台|系统|专栏|客户端|全部|内部|局部|全市|全县|全区)$/.test(bare)) return false;
   if (/\d/.test(t)) return false;
-  return UNIT_SUFFIX.test(t.replace(/[（(][^（）()]*[）)]$/, ''));
+  return UNIT_SUFFIX.test(bare);
 }
 
 /** 各有关单位, 各乡镇, 区政府各部门, 市级有关部门: a class of units, not one. */
