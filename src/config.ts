@@ -319,6 +319,10 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
       problem('LARK_VERIFICATION_TOKEN', 'webhook 模式需要它来核验飞书推送的事件（或改用 LARK_MODE=ws 长连接）', undefined),
     );
   }
+  // Without the encrypt key Lark signs nothing, so a webhook could not tell forged events from real ones.
+  if (larkOn && mode === 'webhook' && !has('LARK_ENCRYPT_KEY')) {
+    out.push(problem('LARK_ENCRYPT_KEY', 'webhook 模式需要它来校验飞书推送的签名（或改用 LARK_MODE=ws 长连接）', undefined));
+  }
   const appId = env.LARK_APP_ID;
   if (larkOn && mode === 'ws' && appId !== undefined && !/^cli_[0-9a-f]{16}$/.test(appId)) {
     out.push(problem('LARK_APP_ID', 'ws 长连接模式要求形如 cli_ 加 16 位十六进制的 App ID', appId));

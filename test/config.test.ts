@@ -110,6 +110,8 @@ describe('loadConfig', () => {
     expect(problemsOf({ LARK_APP_ID: lark.LARK_APP_ID }).join('\n')).toContain('LARK_APP_SECRET');
     expect(problemsOf({ LARK_APP_SECRET: 'x' }).join('\n')).toContain('LARK_APP_ID');
     expect(problemsOf({ LARK_APP_ID: lark.LARK_APP_ID, LARK_APP_SECRET: 'x' })[0]).toMatch(/^LARK_VERIFICATION_TOKEN：.*webhook/);
+    // Unsigned pushes cannot be told from forgeries: webhook mode needs the encrypt key too.
+    expect(problemsOf({ LARK_APP_ID: lark.LARK_APP_ID, LARK_APP_SECRET: 'x', LARK_VERIFICATION_TOKEN: 't' }).join('\n')).toMatch(/LARK_ENCRYPT_KEY：.*签名/);
     // ws mode needs no token but a real-looking app id (the SDK's WSClient rejects others).
     expect(loadConfig({ LARK_APP_ID: lark.LARK_APP_ID, LARK_APP_SECRET: 'x', LARK_MODE: 'ws' }).lark?.mode).toBe('ws');
     expect(problemsOf({ LARK_APP_ID: 'myapp', LARK_APP_SECRET: 'x', LARK_MODE: 'ws' })[0]).toMatch(/^LARK_APP_ID：/);
