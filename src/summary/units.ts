@@ -1,6 +1,7 @@
 import type { Plans } from '../chat/context.js';
 import { ledgerDirectory } from '../ledger/queries.js';
 import type { UnitDirectory, Resolution } from '../units/directory.js';
+import { assignmentsOf, type Assignments } from './assignments.js';
 
 /**
  * One way to name units across summaries, bindings and progress: the
@@ -41,4 +42,16 @@ function build(dir: UnitDirectory): UnitNames {
     },
     lookup: (query) => dir.resolve(query),
   };
+}
+
+const assignmentCache = new WeakMap<object, Assignments>();
+
+/** The plans' assignments under these unit names, computed once per loaded ledger. */
+export function assignmentsFor(plans: Pick<Plans, 'ledger' | 'units'>): Assignments {
+  let a = assignmentCache.get(plans.ledger);
+  if (!a) {
+    a = assignmentsOf(plans.ledger, unitNames(plans).canonical);
+    assignmentCache.set(plans.ledger, a);
+  }
+  return a;
 }

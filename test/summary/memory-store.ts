@@ -1,10 +1,10 @@
-import { progressKey, type ProgressEvent, type ProgressStore, type TaskProgress, type TaskState } from '../../src/progress/types.js';
+import { deriveState } from '../../src/progress/state.js';
+import type { ProgressEvent, ProgressStore, TaskProgress } from '../../src/progress/types.js';
 
 /**
- * A small in-memory ProgressStore for pure summary tests (the Redis-backed
- * store is exercised by its own tests and by the weekly job tests). It folds
- * the log the way the contract describes: a unit's 已完成 makes the pair
- * 待确认, a confirmation closes it, a return sends it back to 推进中.
+ * An in-memory ProgressStore for the pure summary tests: a list of events and
+ * the real fold (src/progress/state.ts). The Redis store is used by the job,
+ * handler and CLI tests.
  */
 export class MemoryProgressStore implements ProgressStore {
   private readonly events: ProgressEvent[] = [];
@@ -25,37 +25,6 @@ export class MemoryProgressStore implements ProgressStore {
   }
 
   async state(tenant: string): Promise<Map<string, TaskProgress>> {
-    const out = new Map<string, TaskProgress>();
-    for (const e of await this.all(tenant)) {
-      const key = progressKey(e.taskId, e.unit);
-      const prev = out.get(key);
-      const state = next(prev?.state, e);
-      out.set(key, {
-        taskId: e.taskId,
-        unit: e.unit,
-        state,
-        note: e.note || prev?.note || '',
-        updatedAt: e.at,
-        ...(e.kind === 'report' ? { lastReportAt: e.at } : prev?.lastReportAt ? { lastReportAt: prev.lastReportAt } : {}),
-      });
-    }
-    return out;
-  }
-}
-
-function next(prev: TaskState | undefined, e: ProgressEvent): TaskState {
-  if (e.kind === 'confirm') return 'closed';
-  if (e.kind === 'return') return 'in-progress';
-  switch (e.status) {
-    case 'done':
-      return 'pending-confirm';
-    case 'in-progress':
-      return 'in-progress';
-    case 'difficulty':
-      return 'difficulty';
-    case 'not-started':
-      return 'not-started';
-    default:
-      return prev ?? 'not-started';
+    return deriveState(await this.all(tenant));
   }
 }
