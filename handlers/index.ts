@@ -1,9 +1,14 @@
 import type { Command } from '../src/chat/command.js';
+import bind from './bind.js';
+import confirm, { returnTask } from './confirm.js';
 import documents from './documents.js';
 import due from './due.js';
 import help from './help.js';
+import progress from './progress.js';
+import reminders from './reminders.js';
+import unbind from './unbind.js';
 import unitTasks from './unit-tasks.js';
 import whoLeads from './who-leads.js';
 
 /** Every command the bot knows; order is the order /帮助 lists them in. */
-export const commands: readonly Command[] = [whoLeads, unitTasks, due, documents, help];
+export const commands: readonly Command[] = [whoLeads, unitTasks, due, documents, progress, reminders, confirm, returnTask, bind, unbind, help];

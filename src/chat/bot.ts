@@ -5,6 +5,7 @@ import { usageReply } from './help.js';
 import { MAX_INPUT_CHARS, route } from './route.js';
 import { ROLE_LABEL, roleAtLeast } from './roles.js';
 import type { Bot, Clock, IncomingMessage, Logger, Outbox, Reply, Role } from './types.js';
+import type { ProgressServices } from '../progress/services.js';
 
 export interface BotDeps {
   /** The loaded plans, or a getter when they can be reloaded while running. */
@@ -15,6 +16,8 @@ export interface BotDeps {
   roleOf?(message: IncomingMessage): Promise<Role>;
   /** Defaults to the handlers/ registry; tests pass their own. */
   commands?: readonly Command[];
+  /** Stateful features for /进展, /绑定, /提醒…; without them those commands say Redis is needed. */
+  progress?: ProgressServices;
 }
 
 /** A local terminal user owns the machine the bot runs on; remote senders prove nothing by default. */
@@ -96,6 +99,7 @@ export function createBot(deps: BotDeps): Bot {
           const clog = log.child({ command: command.name });
           clog.info({ event: 'command', via, argsLength: [...args].length }, 'command');
           const ctx: Context = { message, args, via, reply: send, plans: plansNow(), clock: deps.clock, log: clog, role, commands };
+          if (deps.progress) ctx.progress = deps.progress;
           try {
             await command.run(ctx);
           } catch (err) {

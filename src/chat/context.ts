@@ -1,4 +1,5 @@
 import type { Ledger } from '../plan/schema.js';
+import type { ProgressServices } from '../progress/services.js';
 import type { PlanIndex } from '../search/index.js';
 import type { UnitDirectory } from '../units/directory.js';
 import type { Command } from './command.js';
@@ -31,6 +32,8 @@ export interface Context {
   role: Role;
   /** The registry the bot runs with, so /帮助 describes exactly what is installed. */
   commands: readonly Command[];
+  /** Progress log, bindings, roles and audit (issue 5); absent when the bot runs without Redis. */
+  progress?: ProgressServices;
 }
 
 export function toReply(reply: Reply | string): Reply {

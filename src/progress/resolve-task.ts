@@ -48,6 +48,16 @@ export function taskUnits(task: Task): string[] {
   return out;
 }
 
+/** Named lead units only (item and clause leads), as written. */
+export function taskLeads(task: Task): string[] {
+  const out: string[] = [];
+  for (const raw of [...task.leads, ...task.clauses.flatMap((c) => c.leads)]) {
+    const n = raw.trim();
+    if (n && !isGenericUnit(n, task.genericUnits) && !out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
 /** The task's own spelling of `unit` (县发改局 for 庆元县发展和改革局), or undefined when the task does not involve it. */
 export function unitInTask(task: Task, unit: string, units: UnitDirectory): string | undefined {
   const names = taskUnits(task);
@@ -59,10 +69,23 @@ export function taskLabel(task: Task): string {
   return `${task.path.join('')}${task.title}`.trim();
 }
 
+/**
+ * Prefer the unit's own tasks; failing that, tasks of the plans that name the
+ * unit at all (a group's "一（二）" is in its own plan, even when that item
+ * belongs to another unit); failing that, everything.
+ */
 function involving(hits: TaskHit[], unit: string | undefined, units: UnitDirectory): TaskHit[] {
   if (!unit) return hits;
   const mine = hits.filter((h) => unitInTask(h.task, unit, units) !== undefined);
-  return mine.length > 0 ? mine : hits;
+  if (mine.length > 0) return mine;
+  const named = new Map<PlanDocument, boolean>();
+  const inPlan = (doc: PlanDocument) => {
+    let v = named.get(doc);
+    if (v === undefined) named.set(doc, (v = doc.tasks.some((t) => unitInTask(t, unit, units) !== undefined)));
+    return v;
+  };
+  const ownPlans = hits.filter((h) => inPlan(h.doc));
+  return ownPlans.length > 0 ? ownPlans : hits;
 }
 
 function decide(hits: TaskHit[]): TaskResolution {

@@ -1,0 +1,107 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Plans } from '../../chat/context.js';
+import { decidedCard, progressCard } from '../../progress/card.js';
+import { decide, submitReport, type Actor } from '../../progress/report.js';
+import { taskById } from '../../progress/resolve-task.js';
+import type { ProgressServices } from '../../progress/services.js';
+import { REPORT_STATUS_LABEL, type ReportStatus } from '../../progress/types.js';
+import type { CardActionHook } from './dispatch.js';
+import type { CardActionEvent } from './events.js';
+import { renderCards } from './render-card.js';
+
+/**
+ * card.action.trigger for progress buttons (startLark's `onCardAction`). The
+ * webhook has already checked the signature and token and deduped the
+ * event_id; here the operator is checked exactly as for /进展, /办结:
+ * - {action:'progress', taskId, unit, status}: a member of the unit's bound
+ *   group (clicking in that group) or an admin; the event is appended and the
+ *   card is replaced by one showing the new state (buttons kept while open);
+ * - {action:'confirm', taskId, unit}: a supervisor; the card shows the decision;
+ * - {action:'return', …}: a return needs a reason, which a button cannot carry,
+ *   so the toast asks for "/退回 原因" as a reply to the card (nothing recorded).
+ * A refusal is an error toast and records nothing.
+ */
+
+const STATUS = z.enum(['done', 'in-progress', 'difficulty', 'not-started', 'blocked']);
+export const CardValue = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('progress'), taskId: z.string().min(1), unit: z.string().min(1), status: STATUS }),
+  z.object({ action: z.literal('confirm'), taskId: z.string().min(1), unit: z.string().min(1) }),
+  z.object({ action: z.literal('return'), taskId: z.string().min(1), unit: z.string().min(1) }),
+]);
+export type CardValue = z.infer<typeof CardValue>;
+
+export interface CardActionDeps {
+  services: ProgressServices;
+  plans: Plans | (() => Plans);
+  log: Logger;
+  now?: () => Date;
+}
+
+type Toast = 'success' | 'error' | 'info' | 'warning';
+const toast = (type: Toast, content: string) => ({ toast: { type, content } });
+
+/** Reminder cards say "blocked" for 有困难. */
+function reportStatus(s: z.infer<typeof STATUS>): ReportStatus {
+  return s === 'blocked' ? 'difficulty' : s;
+}
+
+export function createCardActionHook(deps: CardActionDeps): CardActionHook {
+  const log = deps.log.child({ component: 'card-actions' });
+  const plansNow = typeof deps.plans === 'function' ? deps.plans : () => deps.plans as Plans;
+  const now = deps.now ?? (() => new Date());
+  const svc = deps.services;
+
+  return async (evt: CardActionEvent) => {
+    const fields = { eventId: evt.event_id, messageId: evt.context?.open_message_id, chatId: evt.context?.open_chat_id };
+    const parsed = CardValue.safeParse(evt.action?.value);
+    if (!parsed.success) {
+      log.warn({ event: 'bad-input', reason: 'unknown-card-value', ...fields }, 'card button not ours');
+      return toast('info', '该按钮已失效。');
+    }
+    const value = parsed.data;
+    const operator = evt.operator?.open_id;
+    const chatId = evt.context?.open_chat_id;
+    if (!operator || !chatId) {
+      log.warn({ event: 'bad-input', reason: 'card-without-operator', ...fields }, 'card action without operator or chat');
+      return toast('error', '无法确认操作人，未记录。');
+    }
+    const plans = plansNow();
+    const hit = taskById(plans, value.taskId);
+    if (!hit) {
+      log.warn({ event: 'bad-input', reason: 'card-task-gone', taskId: value.taskId, ...fields }, 'task no longer loaded');
+      return toast('error', '该任务已不在当前加载的工作要点中（可能已重新导入），未记录。');
+    }
+    const actor: Actor = { platform: 'lark', tenant: evt.tenant_key ?? '', chatId, senderId: operator };
+    const messageId = evt.context?.open_message_id;
+    const ctx = { ...fields, action: value.action, taskId: value.taskId, unit: value.unit, operator };
+
+    if (value.action === 'progress') {
+      const status = reportStatus(value.status);
+      const result = await submitReport(svc, plans, { actor, hit, unit: value.unit, status, note: '', at: now() });
+      if (!result.ok) {
+        log.warn({ event: 'bad-input', reason: `report-${result.reason}`, ...ctx }, 'card report refused');
+        return toast('error', result.text);
+      }
+      log.info({ event: 'progress.reported', via: 'card', status, ...ctx, progressId: result.event.id }, 'progress reported by card');
+      // Replies to this card ("/进展 推进中 说明") now know the task without a card ref from delivery.
+      if (messageId) await svc.cardRefs.remember(messageId, { taskId: hit.task.id, unit: result.unit }).catch(() => undefined);
+      const label = result.before?.state === 'closed' ? `已记录：${REPORT_STATUS_LABEL[status]}（任务已办结，状态不变）` : `已记录：${REPORT_STATUS_LABEL[status]}`;
+      return { ...toast('success', label), card: { type: 'raw', data: renderCards(progressCard(hit, result.unit, result.progress))[0] } };
+    }
+
+    if (value.action === 'return') {
+      const allowed = svc.roles.isAdmin(actor) || (await svc.roles.isSupervisor(actor));
+      log.info({ event: 'progress.return_via_card', allowed, ...ctx }, 'return button');
+      return allowed ? toast('info', '退回需写明原因：请回复本卡片，发送“/退回 原因”。') : toast('error', '退回需要督办员权限。');
+    }
+
+    const result = await decide(svc, plans, { actor, hit, unit: value.unit, kind: 'confirm', note: '', at: now() });
+    if (!result.ok) {
+      log.warn({ event: 'bad-input', reason: `confirm-${result.reason}`, ...ctx }, 'card confirm refused');
+      return toast(result.reason === 'already-closed' ? 'info' : 'error', result.text);
+    }
+    log.info({ event: 'progress.confirm', via: 'card', ...ctx, progressId: result.event.id }, 'confirmed by card');
+    return { ...toast('success', '已办结销号'), card: { type: 'raw', data: renderCards(decidedCard(hit, result.unit, result.event))[0] } };
+  };
+}
