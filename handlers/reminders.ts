@@ -2,7 +2,7 @@ import { shanghaiDate } from '../src/calendar/shanghai.js';
 import { defineCommand } from '../src/chat/command.js';
 import { plansDirectory } from '../src/progress/args.js';
 import { taskById } from '../src/progress/resolve-task.js';
-import { KIND_LABEL, nextReminders, shortChineseDate } from '../src/progress/unit-summary.js';
+import { nextReminders, reminderKindLabel, shortChineseDate } from '../src/progress/unit-summary.js';
 
 const WEEKDAY = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
@@ -66,7 +66,7 @@ export default defineCommand({
           rows: list.map((r) => {
             const hit = taskById(ctx.plans, r.taskId);
             const when = `${shortChineseDate(r.fireDate)}（${WEEKDAY[new Date(`${r.fireDate}T00:00:00Z`).getUTCDay()]}）`;
-            return [when, KIND_LABEL[r.kind], `${r.path.join('')}${hit?.task.title ?? r.title}`, `${r.deadlineText}（${shortChineseDate(r.dueDate)}）`];
+            return [when, reminderKindLabel(r), `${r.path.join('')}${hit?.task.title ?? r.title}`, `${r.deadlineText}（${shortChineseDate(r.dueDate)}）`];
           }),
         },
         { kind: 'note', text: '提醒发到该单位绑定的工作群；已办结的任务不再提醒。' },

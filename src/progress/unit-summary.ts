@@ -54,6 +54,12 @@ export const KIND_LABEL: Record<ReminderKind, string> = {
   recurring: '周期任务提醒',
 };
 
+/** "截止前7天提醒", "周期任务提醒（本期截止前3天）". */
+export function reminderKindLabel(r: Pick<Reminder, 'kind' | 'offsetDays'>): string {
+  if (r.kind !== 'recurring') return KIND_LABEL[r.kind];
+  return r.offsetDays ? `周期任务提醒（本期截止前${r.offsetDays}天）` : '周期任务提醒（本期截止当天）';
+}
+
 export function shortChineseDate(date: string): string {
   return chineseDate(date).replace(/^\d+年/u, '');
 }
