@@ -40,3 +40,14 @@ describe('time limits', () => {
     expect(findDeadlines('每月10日前报送', 2023)).toEqual([]);
   });
 });
+
+describe('implied leads', async () => {
+  const { findImpliedLeads } = await import('../../src/plan/leads.js');
+  it('takes the units a sentence makes responsible, not actions or places named in it', () => {
+    expect(findImpliedLeads('苍溪县、昭化区要对照方案要求推进试点。')).toEqual(['苍溪县', '昭化区']);
+    expect(findImpliedLeads('司法行政机关7月底前完成规范性文件清理。')).toEqual(['司法行政机关']);
+    expect(findImpliedLeads('各级教育、卫生健康、交通运输部门负责指导本领域工作。')).toEqual(['各级教育、卫生健康、交通运输部门']);
+    expect(findImpliedLeads('改造城镇老旧小区30个，同步实施雨污分流。')).toEqual([]);
+    expect(findImpliedLeads('加强政策解读，及时回应关切。')).toEqual([]);
+  });
+});
