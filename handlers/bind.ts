@@ -20,7 +20,7 @@ function outlookBlocks(ctx: Context, unit: string): Block[] {
   const today = shanghaiDate(ctx.clock.now());
   const o = unitOutlook(ctx.plans, unit, today);
   const items = [{ label: '任务', value: `牵头 ${o.lead} 项、配合 ${o.co} 项${o.recurring ? `（其中周期性任务 ${o.recurring} 项）` : ''}` }];
-  items.push({ label: '下一个截止', value: o.next ? `${shortChineseDate(o.next.date)}（${o.next.text}） ${o.next.label}` : '近期没有明确截止日期的任务' });
+  items.push({ label: '下一个截止', value: o.next ? `${shortChineseDate(o.next.date)}（${o.next.text}） ${o.next.label}` : '暂无未到期的截止日期' });
   return [
     { kind: 'fields', items },
     { kind: 'note', text: '本群将收到该单位任务的截止提醒、逾期催办和每周催报；可在本群用 /进展 报告进展，/提醒 查看近期提醒。' },
