@@ -6,6 +6,7 @@ import { MAX_INPUT_CHARS, route } from './route.js';
 import { ROLE_LABEL, roleAtLeast } from './roles.js';
 import type { Bot, Clock, IncomingMessage, Logger, Outbox, Reply, Role } from './types.js';
 import type { ProgressServices } from '../progress/services.js';
+import type { FileSink } from '../summary/file-sink.js';
 
 export interface BotDeps {
   /** The loaded plans, or a getter when they can be reloaded while running. */
@@ -18,6 +19,8 @@ export interface BotDeps {
   commands?: readonly Command[];
   /** Stateful features for /进展, /绑定, /提醒…; without them those commands say Redis is needed. */
   progress?: ProgressServices;
+  /** Where /台账 puts its Excel file; without it the command explains how to export from the CLI. */
+  files?: FileSink;
 }
 
 /** A local terminal user owns the machine the bot runs on; remote senders prove nothing by default. */
@@ -100,6 +103,7 @@ export function createBot(deps: BotDeps): Bot {
           clog.info({ event: 'command', via, argsLength: [...args].length }, 'command');
           const ctx: Context = { message, args, via, reply: send, plans: plansNow(), clock: deps.clock, log: clog, role, commands };
           if (deps.progress) ctx.progress = deps.progress;
+          if (deps.files) ctx.files = deps.files;
           try {
             await command.run(ctx);
           } catch (err) {

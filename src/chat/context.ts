@@ -1,6 +1,7 @@
 import type { Ledger } from '../plan/schema.js';
 import type { ProgressServices } from '../progress/services.js';
 import type { PlanIndex } from '../search/index.js';
+import type { FileSink } from '../summary/file-sink.js';
 import type { UnitDirectory } from '../units/directory.js';
 import type { Command } from './command.js';
 import type { Via } from './route.js';
@@ -34,6 +35,8 @@ export interface Context {
   commands: readonly Command[];
   /** Progress log, bindings, roles and audit (issue 5); absent when the bot runs without Redis. */
   progress?: ProgressServices;
+  /** Puts a file into the conversation (/台账): Lark uploads it, the console saves it under DATA_DIR. */
+  files?: FileSink;
 }
 
 export function toReply(reply: Reply | string): Reply {

@@ -14,6 +14,12 @@ export const MAX_UNIT_ROWS = 50;
 export const MAX_RED = 20;
 export const MAX_DUE = 20;
 export const MAX_DETAIL_ROWS = 40;
+export const MAX_SILENT = 60;
+
+export interface RenderOptions {
+  /** False when no progress log was reachable: reporting cannot be judged, so it is not claimed. Default true. */
+  log?: boolean;
+}
 
 export function shorten(text: string, max: number): string {
   const chars = [...text.replace(/\s+/gu, ' ').trim()];
@@ -59,7 +65,7 @@ export function toneOf(red: number, yellow: number): Tone {
 
 export const UNIT_COLUMNS = ['单位', '任务', '已办结', '待确认', '推进中', '有困难', '未启动', '逾期', '完成率', '本周报送'];
 
-function unitRow(f: UnitFigures): string[] {
+function unitRow(f: UnitFigures, log: boolean): string[] {
   return [
     f.unit,
     String(f.total),
@@ -70,11 +76,12 @@ function unitRow(f: UnitFigures): string[] {
     String(f.notStarted),
     String(f.overdue),
     percent(f.rate),
-    f.reported ? '已报' : '未报',
+    log ? (f.reported ? '已报' : '未报') : '—',
   ];
 }
 
-export function weeklyReply(s: WeeklySummary): Reply {
+export function weeklyReply(s: WeeklySummary, opts: RenderOptions = {}): Reply {
+  const log = opts.log !== false;
   const t = s.totals;
   const blocks: Block[] = [];
   if (s.units.length === 0) {
@@ -89,7 +96,7 @@ export function weeklyReply(s: WeeklySummary): Reply {
       `已办结 ${t.closed}、待确认 ${t.pending}、推进中 ${t.inProgress}、有困难 ${t.difficulty}、未启动 ${t.notStarted}；` +
       `红灯 ${t.overdue} 项、黄灯 ${t.yellow} 项；完成率 ${percent(t.rate)}。`,
   });
-  blocks.push({ kind: 'table', columns: UNIT_COLUMNS, rows: s.units.slice(0, MAX_UNIT_ROWS).map(unitRow) });
+  blocks.push({ kind: 'table', columns: UNIT_COLUMNS, rows: s.units.slice(0, MAX_UNIT_ROWS).map((f) => unitRow(f, log)) });
   blocks.push(...more(s.units.length - MAX_UNIT_ROWS, '个单位'));
 
   blocks.push({ kind: 'divider' });
@@ -97,8 +104,13 @@ export function weeklyReply(s: WeeklySummary): Reply {
   if (s.red.length === 0) blocks.push({ kind: 'text', text: '无。' });
   else blocks.push({ kind: 'list', items: s.red.slice(0, MAX_RED).map(redLine) }, ...more(s.red.length - MAX_RED, '项红灯事项'));
 
-  blocks.push({ kind: 'text', text: `本周未报送进展的单位（${s.silent.length} 个）` });
-  blocks.push({ kind: 'text', text: s.silent.length === 0 ? '无，均已报送。' : s.silent.join('、') });
+  if (log) {
+    blocks.push({ kind: 'text', text: `本周未报送进展的单位（${s.silent.length} 个）` });
+    const names = s.silent.slice(0, MAX_SILENT).join('、') + (s.silent.length > MAX_SILENT ? `等 ${s.silent.length} 个单位` : '');
+    blocks.push({ kind: 'text', text: s.silent.length === 0 ? '无，均已报送。' : names });
+  } else {
+    blocks.push({ kind: 'text', text: '本周报送情况：未连接进展记录（Redis），无法统计。' });
+  }
   if (s.unbound.length > 0) {
     blocks.push({ kind: 'note', text: `尚未绑定群聊、收不到催报的单位（${s.unbound.length} 个）：${s.unbound.join('、')}` });
   }
@@ -122,9 +134,11 @@ export function weeklyReply(s: WeeklySummary): Reply {
 
 export const DETAIL_COLUMNS = ['灯', '编号', '任务', '时限', '状态', '最新进展', '更新时间'];
 
-export function unitDetailReply(s: WeeklySummary, detail: { figures: UnitFigures; items: ItemStatus[] }): Reply {
+export function unitDetailReply(s: WeeklySummary, detail: { figures: UnitFigures; items: ItemStatus[] }, opts: RenderOptions = {}): Reply {
   const f = detail.figures;
-  const reported = f.reported
+  const reported = opts.log === false
+    ? '未连接进展记录，无法统计'
+    : f.reported
     ? `已报送（最近 ${shanghaiMinute(f.lastReportAt!)}）`
     : f.lastReportAt
       ? `未报送（上次 ${shanghaiMinute(f.lastReportAt)}）`
