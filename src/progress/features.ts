@@ -29,7 +29,7 @@ import { createProgressStore, type RedisProgressStore } from './store.js';
 
 /** The part of LarkMessenger used here. */
 export interface ProgressMessenger extends Notifier {
-  listChatMembers(chatId: string): Promise<Array<{ memberId: string }>>;
+  listChatMembers(chatId: string): Promise<Array<{ memberId: string; name?: string }>>;
 }
 
 export interface ProgressFeaturesDeps {
@@ -81,6 +81,13 @@ export function createProgressFeatures(deps: ProgressFeaturesDeps): ProgressFeat
   const bindings = createBindingStore(deps.redis, { prefix, ...(deps.now ? { now: deps.now } : {}) });
   const audit = createAuditLog(deps.redis, { prefix, log, ...(deps.now ? { now: deps.now } : {}) });
   const cardRefs = createCardRefs(deps.redis, { prefix, log });
+  // Names from member lists, for "who reported" in histories; bounded, oldest forgotten first.
+  const names = new Map<string, string>();
+  const rememberName = (id: string, name: string) => {
+    names.delete(id);
+    names.set(id, name);
+    if (names.size > 50_000) names.delete(names.keys().next().value!);
+  };
   const roles = createRoleResolver({
     adminOpenIds: deps.config.roles.adminOpenIds,
     supervisorOpenIds: deps.config.roles.supervisorOpenIds,
@@ -89,7 +96,9 @@ export function createProgressFeatures(deps: ProgressFeaturesDeps): ProgressFeat
     members: async (chatId) => {
       const m = messenger();
       if (!m) throw new Error('no Lark messenger (console mode)');
-      return (await m.listChatMembers(chatId)).map((x) => x.memberId);
+      const list = await m.listChatMembers(chatId);
+      for (const x of list) if (x.name) rememberName(x.memberId, x.name);
+      return list.map((x) => x.memberId);
     },
     redis: deps.redis,
     prefix,
@@ -121,6 +130,7 @@ export function createProgressFeatures(deps: ProgressFeaturesDeps): ProgressFeat
     ...(deps.config.reminders ? { reminderConfig: reminderConfig(deps.config.reminders) } : {}),
     background,
     log,
+    nameOf: (id) => names.get(id),
   };
   return {
     services,

@@ -53,6 +53,12 @@ export interface Done {
 }
 
 const refuse = (reason: RefusalReason, text: string): Refusal => ({ ok: false, reason, text });
+
+/** Lark events carry no names; the member lists fetched for role checks do. */
+function byName(svc: ProgressServices, actor: Actor): { byName?: string } {
+  const name = actor.senderName || svc.nameOf?.(actor.senderId);
+  return name ? { byName: name } : {};
+}
 const list = (names: string[]) => names.join('、');
 
 function eventUuid(kind: string, event: ProgressEvent, chatId: string): string {
@@ -122,7 +128,7 @@ export async function submitReport(
     status: input.status,
     note: input.note,
     by: actor.senderId,
-    ...(actor.senderName ? { byName: actor.senderName } : {}),
+    ...byName(svc, actor),
     chatId: actor.chatId,
     at: input.at.toISOString(),
   });
@@ -131,7 +137,7 @@ export async function submitReport(
     tenant: actor.tenant,
     action: 'report',
     by: actor.senderId,
-    ...(actor.senderName ? { byName: actor.senderName } : {}),
+    ...byName(svc, actor),
     chatId: actor.chatId,
     subject: hit.task.id,
     detail: { unit: auth.unit, status: input.status, eventId: event.id, ...(input.note ? { note: input.note } : {}) },
@@ -199,7 +205,7 @@ export async function decide(
     kind,
     note: input.note.trim(),
     by: actor.senderId,
-    ...(actor.senderName ? { byName: actor.senderName } : {}),
+    ...byName(svc, actor),
     chatId: actor.chatId,
     at: input.at.toISOString(),
   });
@@ -208,7 +214,7 @@ export async function decide(
     tenant: actor.tenant,
     action: kind,
     by: actor.senderId,
-    ...(actor.senderName ? { byName: actor.senderName } : {}),
+    ...byName(svc, actor),
     chatId: actor.chatId,
     subject: hit.task.id,
     detail: { unit, eventId: event.id, from: state, ...(event.note ? { note: event.note } : {}) },

@@ -38,6 +38,8 @@ export interface ProgressServices {
   reminderConfig?: Omit<ReminderConfigInput, 'tenant'>;
   background: Background;
   log: Logger;
+  /** A person's display name from the chat member lists seen so far, if any. */
+  nameOf?(openId: string): string | undefined;
 }
 
 export function createBackground(log: Logger): Background {

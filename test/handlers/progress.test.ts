@@ -33,7 +33,8 @@ describe('/进展 from a unit’s group', () => {
     expect(out).toContain('责任单位：县财政局');
     expect(out).toContain('当前状态：推进中');
     const [e] = await events(T11);
-    expect(e).toMatchObject({ unit: '县财政局', kind: 'report', status: 'in-progress', note: '预算公开方案已起草', by: FIN1, chatId: FIN_CHAT });
+    // The name comes from the group's member list (Lark events carry none).
+    expect(e).toMatchObject({ unit: '县财政局', kind: 'report', status: 'in-progress', note: '预算公开方案已起草', by: FIN1, byName: '王财政', chatId: FIN_CHAT });
     const audit = await h.features.audit.recent('tn', 10);
     expect(audit[0]).toMatchObject({ action: 'report', by: FIN1, subject: T11, detail: { unit: '县财政局', status: 'in-progress' } });
   });
@@ -161,6 +162,8 @@ describe('/进展 <任务>: the history', () => {
     expect(out).toContain('• 县税务局：推进中（2024年7月10日 09:00，缺少推送记录截图）');
     const rows = out.split('\n').filter((l) => l.startsWith('2024年'));
     expect(rows.map((r) => r.split(/\s{2,}/u)[2])).toEqual(['推进中', '推进中', '已完成', '退回']);
+    expect(rows[0]).toMatch(/王财政$/u);
+    expect(rows[3]).toMatch(/李督办$/u);
   });
 });
 
