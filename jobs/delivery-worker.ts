@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { fromThrown, isRateLimited } from '../src/adapters/lark/errors.js';
+import { CODE_FREQUENCY_LIMIT, fromThrown, isRateLimited } from '../src/adapters/lark/errors.js';
 import type { Reply } from '../src/chat/types.js';
 import type { BindingStore } from '../src/store/bindings.js';
 import { DELIVERY_QUEUE, DeliveryJobData } from './delivery-queue.js';
@@ -24,11 +24,16 @@ export interface DeliveryLimits {
   perSecond: number;
   perMinute: number;
   perChatPerSecond: number;
-  /** Added to every window: requests leave at the reserved instant but arrive with jitter. */
+  /** Added to every window (not scaled): requests leave at the reserved instant but arrive with jitter. */
   marginMs: number;
+  /**
+   * Multiplies every window (and the margin): 0.1 means "50 per 100 ms". Only
+   * for benchmarks against a fake server enforcing proportionally scaled limits.
+   */
+  windowScale: number;
 }
 
-export const LARK_LIMITS: DeliveryLimits = { perSecond: 50, perMinute: 1000, perChatPerSecond: 5, marginMs: 50 };
+export const LARK_LIMITS: DeliveryLimits = { perSecond: 50, perMinute: 1000, perChatPerSecond: 5, marginMs: 50, windowScale: 1 };
 
 export interface DeliveryWorkerDeps {
   connection: ConnectionOptions;
@@ -54,8 +59,9 @@ export type DeliveryOutcome = { status: 'sent'; result: unknown };
 
 const MAX_WAIT_MS = 5 * 60_000;
 
-function backoffMs(n: number): number {
-  const base = Math.min(30_000, 1_000 * 2 ** Math.max(0, n - 1));
+/** Exponential backoff with jitter from one (scaled) window, for rate limits that give no reset. */
+function backoffMs(n: number, windowMs: number): number {
+  const base = Math.min(30 * windowMs, windowMs * 2 ** Math.max(0, n - 1));
   return Math.round(base * (0.5 + Math.random() * 0.5));
 }
 
@@ -63,14 +69,25 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
   const prefix = deps.prefix ?? DEFAULT_PREFIX;
   const limits = { ...LARK_LIMITS, ...deps.limits };
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const limiter = createSlotLimiter(deps.redis, `${prefix}:delivery-limit:blocked`);
+  const limiter = createSlotLimiter(deps.redis);
+  const appBlock = `${prefix}:delivery-limit:blocked`;
+  const chatBlock = (chatId: string) => `${prefix}:delivery-limit:blocked:${chatId}`;
   const log = deps.log.child({ component: 'delivery' });
   const maxWaits = deps.maxRateLimitWaits ?? 20;
 
+  // The margin is absolute: it covers network jitter, which does not shrink with the windows.
+  const win = (ms: number) => Math.ceil(ms * limits.windowScale + limits.marginMs);
+  // Per-second limits are spaced evenly (no bursts); the per-minute one is not, so the first
+  // minute may run at the full per-second rate.
   const limitsFor = (chatId: string): Limit[] => [
-    { key: `${prefix}:delivery-limit:s`, max: limits.perSecond, windowMs: 1000 + limits.marginMs },
-    { key: `${prefix}:delivery-limit:m`, max: limits.perMinute, windowMs: 60_000 + limits.marginMs },
-    { key: `${prefix}:delivery-limit:c:${chatId}`, max: limits.perChatPerSecond, windowMs: 1000 + limits.marginMs },
+    { key: `${prefix}:delivery-limit:s`, max: limits.perSecond, windowMs: win(1000), spacingMs: (1000 * limits.windowScale) / limits.perSecond },
+    { key: `${prefix}:delivery-limit:m`, max: limits.perMinute, windowMs: win(60_000) },
+    {
+      key: `${prefix}:delivery-limit:c:${chatId}`,
+      max: limits.perChatPerSecond,
+      windowMs: win(1000),
+      spacingMs: (1000 * limits.windowScale) / limits.perChatPerSecond,
+    },
   ];
 
   return async function deliver(job: Job<DeliveryJobData>): Promise<DeliveryOutcome> {
@@ -83,7 +100,7 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
     const ctx = { jobId: job.id, ref: d.ref, chatId: d.chatId, tenant: d.tenant, attempt: job.attemptsMade + 1 };
 
     for (let waits = 0; waits <= maxWaits; waits++) {
-      const slot = await limiter.reserve(limitsFor(d.chatId), MAX_WAIT_MS);
+      const slot = await limiter.reserve(limitsFor(d.chatId), MAX_WAIT_MS, [appBlock, chatBlock(d.chatId)]);
       if (!slot.ok) throw new Error(`no send slot within ${MAX_WAIT_MS} ms (needs ${slot.waitMs} ms)`);
       const wait = slot.at - Date.now();
       log.debug({ event: 'delivery.slot', ...ctx, waitMs: wait }, 'send slot reserved');
@@ -95,10 +112,11 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
       } catch (thrown) {
         const e = fromThrown('im.message.create', thrown);
         if (isRateLimited(e)) {
-          const ms = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : backoffMs(waits + 1);
-          // Everyone waits, not just this job: the limit is the app's (or the chat's).
-          await limiter.blockUntil(Date.now() + ms);
-          log.warn({ event: 'delivery.rate_limited', ...ctx, status: e.status, code: e.code, waitMs: ms, reset: e.retryAfterSeconds }, 'rate limited; waiting');
+          // 230020 is the chat's frequency limit: only that chat waits. A 429 is the app's: everyone waits.
+          const chatOnly = e.code === CODE_FREQUENCY_LIMIT && e.status !== 429;
+          const ms = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : backoffMs(waits + 1, 1000 * limits.windowScale);
+          await limiter.blockUntil(chatOnly ? chatBlock(d.chatId) : appBlock, Date.now() + ms);
+          log.warn({ event: 'delivery.rate_limited', ...ctx, status: e.status, code: e.code, waitMs: ms, reset: e.retryAfterSeconds, scope: chatOnly ? 'chat' : 'app' }, 'rate limited; waiting');
           continue;
         }
         if (PERMISSION_CODES.has(e.code)) {
@@ -127,7 +145,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJ
     prefix: deps.prefix ?? DEFAULT_PREFIX,
     concurrency: deps.concurrency ?? 8,
     // Coarse guard so idle workers stop pulling jobs they would only sleep on; exact limits are the reservations above.
-    limiter: { max: limits.perSecond, duration: 1000 },
+    limiter: { max: limits.perSecond, duration: Math.max(1, Math.round(1000 * limits.windowScale)) },
   });
   worker.on('error', (err) => deps.log.error({ event: 'delivery.worker_error', err: err.message }, 'delivery worker error'));
   return worker;

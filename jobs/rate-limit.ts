@@ -7,8 +7,9 @@ import type { Cluster, Redis } from 'ioredis';
  * for a slot under several limits at once and gets the earliest instant at
  * which sending breaks none of them; the slot is recorded immediately, so the
  * next caller queues behind it (FIFO: reservations never go back in time,
- * which keeps a chat's messages in order). A 429 sets a "blocked until" that
- * every reservation honours.
+ * which keeps a chat's messages in order). A rate-limit answer sets a
+ * "blocked until" — for the whole app (429) or one chat (230020) — that
+ * reservations honour.
  *
  * One sorted set per limit (members = reserved instants), trimmed as windows
  * pass. All keys must share a Cluster slot: build them under the queue prefix
@@ -19,25 +20,37 @@ export interface Limit {
   key: string;
   max: number;
   windowMs: number;
+  /**
+   * Minimum gap after the previous slot. Spacing a per-second limit evenly
+   * (20 ms for 50/s) instead of allowing the whole burst at once keeps
+   * arrivals from bunching: 50 requests released together reach the server
+   * over tens of ms and spill into the next window.
+   */
+  spacingMs?: number;
 }
 
-// KEYS[1] = blocked-until key, KEYS[2..] = limit zsets.
-// ARGV[1] = now ms, ARGV[2] = max wait ms, ARGV[3] = member suffix,
-// then per limit: max, windowMs.
+// KEYS[1..nb] = blocked-until keys, KEYS[nb+1..] = limit zsets.
+// ARGV[1] = now ms, ARGV[2] = max wait ms, ARGV[3] = member suffix, ARGV[4] = nb,
+// then per limit: max, windowMs, spacingMs.
 const RESERVE = `
 local now = tonumber(ARGV[1])
 local maxWait = tonumber(ARGV[2])
+local nb = tonumber(ARGV[4])
 local t = now
-local blocked = tonumber(redis.call('GET', KEYS[1]) or '0')
-if blocked > t then t = blocked end
-for i = 2, #KEYS do
-  local max = tonumber(ARGV[2 + (i - 1) * 2])
-  local window = tonumber(ARGV[3 + (i - 1) * 2])
+for i = 1, nb do
+  local blocked = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if blocked > t then t = blocked end
+end
+for i = nb + 1, #KEYS do
+  local j = i - nb
+  local max = tonumber(ARGV[2 + j * 3])
+  local window = tonumber(ARGV[3 + j * 3])
+  local spacing = tonumber(ARGV[4 + j * 3])
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
   local n = redis.call('ZCARD', KEYS[i])
   if n > 0 then
     local last = tonumber(redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')[2])
-    if last > t then t = last end
+    if last + spacing > t then t = last + spacing end
     if n >= max then
       local kth = tonumber(redis.call('ZRANGE', KEYS[i], n - max, n - max, 'WITHSCORES')[2])
       if kth + window > t then t = kth + window end
@@ -45,8 +58,8 @@ for i = 2, #KEYS do
   end
 end
 if t - now > maxWait then return {0, t - now} end
-for i = 2, #KEYS do
-  local window = tonumber(ARGV[3 + (i - 1) * 2])
+for i = nb + 1, #KEYS do
+  local window = tonumber(ARGV[3 + (i - nb) * 3])
   redis.call('ZADD', KEYS[i], t, t .. '-' .. ARGV[3])
   redis.call('PEXPIRE', KEYS[i], (t - now) + window + 1000)
 end
@@ -64,21 +77,25 @@ return 0
 export type Reservation = { ok: true; at: number } | { ok: false; waitMs: number };
 
 export interface SlotLimiter {
-  /** Reserve the earliest slot within `maxWaitMs`; the caller must send at (not before) `at`. */
-  reserve(limits: Limit[], maxWaitMs: number): Promise<Reservation>;
-  /** Nobody sends before `untilMs` (a 429 with a reset header). */
-  blockUntil(untilMs: number): Promise<void>;
+  /**
+   * Reserve the earliest slot within `maxWaitMs` that is after every block in
+   * `blockKeys` and within every limit; the caller must send at (not before) `at`.
+   */
+  reserve(limits: Limit[], maxWaitMs: number, blockKeys: string[]): Promise<Reservation>;
+  /** Nobody reserving with `blockKey` sends before `untilMs` (a 429's reset). */
+  blockUntil(blockKey: string, untilMs: number): Promise<void>;
 }
 
-export function createSlotLimiter(redis: Redis | Cluster, blockKey: string, now: () => number = Date.now): SlotLimiter {
+export function createSlotLimiter(redis: Redis | Cluster, now: () => number = Date.now): SlotLimiter {
   return {
-    async reserve(limits, maxWaitMs) {
-      const args: Array<string | number> = [now(), maxWaitMs, randomBytes(6).toString('hex')];
-      for (const l of limits) args.push(l.max, l.windowMs);
-      const res = (await redis.eval(RESERVE, 1 + limits.length, blockKey, ...limits.map((l) => l.key), ...args)) as [number, number];
+    async reserve(limits, maxWaitMs, blockKeys) {
+      const args: Array<string | number> = [now(), maxWaitMs, randomBytes(6).toString('hex'), blockKeys.length];
+      for (const l of limits) args.push(l.max, l.windowMs, l.spacingMs ?? 0);
+      const keys = [...blockKeys, ...limits.map((l) => l.key)];
+      const res = (await redis.eval(RESERVE, keys.length, ...keys, ...args)) as [number, number];
       return res[0] === 1 ? { ok: true, at: Number(res[1]) } : { ok: false, waitMs: Number(res[1]) };
     },
-    async blockUntil(untilMs) {
+    async blockUntil(blockKey, untilMs) {
       const ttl = Math.max(1000, untilMs - now() + 1000);
       await redis.eval(BLOCK, 1, blockKey, Math.ceil(untilMs), Math.ceil(ttl));
     },

@@ -113,12 +113,27 @@ export function resetUncoveredWarnings(): void {
   warned.clear();
 }
 
+/** Answers per date; planning asks about the same few hundred days again and again. */
+const memo = new Map<string, boolean>();
+const MEMO_MAX = 50_000;
+
 export function isWorkday(date: string): boolean {
-  const [year] = parts(date);
+  let answer = memo.get(date);
+  if (answer === undefined) {
+    answer = computeIsWorkday(date);
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(date, answer);
+  }
+  const year = Number(date.slice(0, 4));
   if (!isCoveredYear(year) && !warned.has(year)) {
     warned.add(year);
     listener(year);
   }
+  return answer;
+}
+
+function computeIsWorkday(date: string): boolean {
+  parts(date);
   // Same rule as chinese-days' own isWorkday; outside coverage the tables are empty → Mon–Fri.
   if (table.workdays[date]) return true;
   const wd = weekday(date);
