@@ -179,3 +179,23 @@ describe('answering a reminder card', () => {
     expect(cardText(h.fake.updates.at(-1)!.content)).toContain('清单已收到');
   });
 });
+
+describe('without the progress features (no Redis)', () => {
+  it('says the feature needs Redis instead of failing, and /提醒 <单位> still plans from the ledger', async () => {
+    const { createBot } = await import('../../src/chat/bot.js');
+    const { renderText } = await import('../../src/adapters/console/render.js');
+    const { silentLogger } = await import('../../src/log.js');
+    const { msg } = await import('../chat/fixtures.js');
+    const log = silentLogger();
+    const bot = createBot({ plans: h.plans, clock: { now: () => new Date('2024-07-10T09:00:00+08:00') }, log });
+    const ask = async (text: string) => {
+      const out: string[] = [];
+      await bot.handle(msg(text, { platform: 'console' }), { reply: async (r) => void out.push(renderText(r)) });
+      return out.join('\n');
+    };
+    expect(await ask('/进展 一（一） 推进中')).toContain('需要连接 Redis');
+    expect(await ask('/绑定 县财政局')).toContain('需要连接 Redis');
+    expect(await ask('/提醒 大数据中心')).toContain('县大数据发展中心的近期提醒');
+    expect(log.lines.some((l) => l.event === 'feature-unavailable')).toBe(true);
+  });
+});
