@@ -58,7 +58,7 @@ describe('cli ledger', () => {
     expect(row.slice(7)).toEqual(['方案已起草', '2022-07-04 10:30']);
     expect(row[6]).toMatch(/^推进中（.灯）$/u);
     // Everything nobody reported on reads 未启动 (named leads) or stays blank (classes of units).
-    expect(rows.slice(1).filter((r) => r[6].startsWith('推进中'))).toHaveLength(1);
+    expect(rows.slice(1).filter((r) => r[6]!.startsWith('推进中'))).toHaveLength(1);
   });
 
   it('--unit keeps that unit’s rows; markdown to stdout by default', async () => {

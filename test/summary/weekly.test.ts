@@ -123,9 +123,12 @@ describe('weekly summary', () => {
     const { list } = assignmentsOf(summaryLedger, unitNames(summaryPlans()).canonical);
     const statuses: ReportStatus[] = ['done', 'in-progress', 'difficulty', 'not-started'];
     let seed = 7;
+    // mulberry32: small, deterministic, well spread.
     const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4294967296) * n);
     };
     for (let round = 0; round < 20; round++) {
       const events: Array<Omit<ProgressEvent, 'id'>> = [];
