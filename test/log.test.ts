@@ -62,6 +62,7 @@ describe('logger', () => {
       LARK_APP_ID: 'cli_a1b2c3d4e5f60718',
       LARK_APP_SECRET: 'top-secret-1',
       LARK_VERIFICATION_TOKEN: 'top-secret-2',
+      LARK_ENCRYPT_KEY: 'top-secret-4',
       REDIS_URL: 'redis://:top-secret-3@127.0.0.1:6379',
     });
     log.info({ config: redactConfig(c) }, 'starting');
