@@ -1,6 +1,5 @@
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Cluster, Redis } from 'ioredis';
 import { ConfigError, expandPlanFiles, loadConfig } from '../config.js';
 import { exportCsv } from '../ledger/export/csv.js';
 import { exportMarkdown } from '../ledger/export/markdown.js';
@@ -14,6 +13,7 @@ import { redactUrl } from '../log.js';
 import { gatherSummary } from '../summary/gather.js';
 import { liveLedgerRows } from '../summary/ledger.js';
 import { unitNames } from '../summary/units.js';
+import { scanTenants } from '../../jobs/weekly-tenants.js';
 import { writeFileAtomic, type CliIO } from './io.js';
 
 /**
@@ -59,27 +59,6 @@ function chooseFormat(flag: string | undefined, out: string | undefined): Format
   const ext = out === undefined ? '' : extname(out).slice(1).toLowerCase();
   if (ext === 'markdown') return 'md';
   return (FORMATS as readonly string[]).includes(ext) ? (ext as Format) : 'md';
-}
-
-/** Tenants with a progress log: "<ns>:{progress:<tenant>}:log" keys, every master scanned. */
-export async function progressTenants(redis: Redis | Cluster, ns = STORE_PREFIX): Promise<string[]> {
-  const nodes: Redis[] = 'nodes' in redis && typeof (redis as Cluster).nodes === 'function' && (redis as Cluster).isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
-  const found = new Set<string>();
-  const pattern = `${ns}:{progress:*}:log`;
-  for (const node of nodes) {
-    let cursor = '0';
-    // Bounded: 10k SCAN rounds of 1000 keys.
-    for (let i = 0; i < 10_000; i++) {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      for (const k of keys) {
-        const m = /\{progress:(.*)\}:log$/u.exec(k);
-        if (m) found.add(m[1]!);
-      }
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  }
-  return [...found].sort();
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -158,7 +137,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     let tenant = values.tenant;
     if (tenant === undefined) {
-      const found = await progressTenants(conns.client, prefix);
+      const found = await scanTenants(conns.client, prefix, ['progress']);
       if (found.length > 1) {
         io.stderr.write(`Redis 中有多个租户的进展记录：${found.join('、')}。请用 --tenant 指定其一。 / several tenants, pick one with --tenant\n`);
         return EXIT_USAGE;

@@ -10,6 +10,7 @@ import { createBindingStore, type BindingStore } from '../../src/store/bindings.
 import { startWeekly, type WeeklyHandle } from '../../jobs/weekly.js';
 import type { WeeklyJobData } from '../../jobs/weekly-queue.js';
 import { createWeeklyProcessor, type SendExtras } from '../../jobs/weekly-worker.js';
+import { scanTenants, tenantsFromRedis } from '../../jobs/weekly-tenants.js';
 import { NOW, summaryEvents, summaryPlans, T } from '../summary/fixtures.js';
 import { useTestRedis } from '../support/redis.js';
 import { waitFor } from './helpers.js';
@@ -232,5 +233,14 @@ describe('weekly worker', () => {
     });
     expect(await stale(job({ v: 1, kind: 'summary', week: '2025-W27', nominal: '2025-07-04', fireDate: '2025-07-04', via: 'tick' }))).toEqual({ status: 'stale' });
     expect(recorder.sent).toHaveLength(0);
+  });
+});
+
+describe('tenants', () => {
+  it('every tenant with a bound chat or a progress log is served; none known yet means the local one', async () => {
+    await createBindingStore(t.redis, { prefix: `${t.prefix}:ten` }).bind('tenant_b', 'oc_b', '县财政局', 'ou_admin');
+    await createProgressStore(t.redis, { prefix: `${t.prefix}:ten` }).append({ ...summaryEvents[0]!, tenant: 'tenant_c' });
+    expect(await scanTenants(t.redis, `${t.prefix}:ten`)).toEqual(['tenant_b', 'tenant_c']);
+    expect(await tenantsFromRedis(t.redis, `${t.prefix}:nobody`)()).toEqual(['local']);
   });
 });
