@@ -7,13 +7,17 @@ import type { ItemStatus } from './weekly.js';
 /**
  * The weekly 催报 card for one unit's group: its open assignments, each with
  * 已完成 / 推进中 / 有困难 buttons. A button's value is what the progress
- * card-action handler receives: { action: 'progress', taskId, unit, status }.
+ * card-action handler receives: { action: 'progress', taskId, unit, status,
+ * card: 'weekly-call' }. The `card` marks a card listing several tasks: after a
+ * click it should be re-rendered with callCardFor (src/summary/gather.ts), not
+ * replaced by the one task's progress card, or the other tasks' buttons go.
  * Items beyond MAX_BUTTON_ITEMS are listed without buttons (a card has a
  * size limit; the /进展 command covers them). Pure.
  */
 
 export const MAX_BUTTON_ITEMS = 10;
 export const MAX_LISTED = 40;
+export const CALL_CARD = 'weekly-call';
 
 export const CALL_BUTTONS = [
   { status: 'done', label: '已完成', style: 'primary' },
@@ -54,7 +58,7 @@ export function callReply(unit: string, open: readonly ItemStatus[], opts: { wee
       buttons: CALL_BUTTONS.map((b) => ({
         label: b.label,
         style: b.style,
-        value: { action: 'progress', taskId: it.assignment.taskId, unit: it.assignment.unit, status: b.status },
+        value: { action: 'progress', taskId: it.assignment.taskId, unit: it.assignment.unit, status: b.status, card: CALL_CARD },
       })),
     });
   });
@@ -63,5 +67,6 @@ export function callReply(unit: string, open: readonly ItemStatus[], opts: { wee
     blocks.push({ kind: 'divider' }, { kind: 'text', text: '其余未办结事项（请用 /进展 命令报送）' }, { kind: 'list', items: rest.map(line) });
   }
   if (open.length > MAX_LISTED) blocks.push({ kind: 'note', text: `另有 ${open.length - MAX_LISTED} 项未列出，发送 /周报 查看本单位全部事项。` });
+  if (open.length === 0) blocks.splice(0, blocks.length, { kind: 'text', text: `${unit}本周需报送的任务均已报告完成，谢谢！` });
   return { title: `请报送本周工作进展（${opts.weekName}）`, tone: toneOf(red, yellow), blocks };
 }

@@ -1,5 +1,7 @@
 import type { Plans } from '../chat/context.js';
+import type { Reply } from '../chat/types.js';
 import type { ProgressStore } from '../progress/types.js';
+import { callReply, openItems } from './call.js';
 import { assignmentsFor, unitNames } from './units.js';
 import { buildWeeklySummary, type BindingLike, type WeeklySummary } from './weekly.js';
 
@@ -41,4 +43,15 @@ export async function gatherSummary(input: GatherInput): Promise<WeeklySummary> 
     resolveUnit: unitNames(plans).canonical,
     assignments: assignmentsFor(plans),
   });
+}
+
+/**
+ * The 催报 card of `unit` as it stands now: what a click on one of its buttons
+ * should turn the card into (the reported task shows its new state, or leaves
+ * the list once 已完成), so the other tasks keep their buttons.
+ */
+export async function callCardFor(input: Omit<GatherInput, 'bindings' | 'withEvents'> & { unit: string; summaryDay?: string }): Promise<Reply> {
+  const summary = await gatherSummary({ plans: input.plans, tenant: input.tenant, ...(input.store ? { store: input.store } : {}), now: input.now });
+  const unit = unitNames(input.plans).canonical(input.unit);
+  return callReply(unit, openItems(summary.items, unit), { weekName: summary.week.name, ...(input.summaryDay ? { summaryDay: input.summaryDay } : {}) });
 }

@@ -133,7 +133,7 @@ describe('weekly rhythm with three replicas', () => {
     expect(call.reply.title).toBe('请报送本周工作进展（2025-W27）');
     expect(texts(call.reply)[0]).toContain('县财政局有 2 项任务尚未办结（其中 1 项已逾期）。请于7月4日（周五）');
     const buttons = call.reply.blocks.flatMap((b) => (b.kind === 'actions' ? b.buttons.map((x) => x.value) : []));
-    expect(buttons).toContainEqual({ action: 'progress', taskId: T.budget, unit: '县财政局', status: 'done' });
+    expect(buttons).toContainEqual({ action: 'progress', taskId: T.budget, unit: '县财政局', status: 'done', card: 'weekly-call' });
 
     const summary = recorder.to(SUPERVISORS)[0]!;
     expect(summary.reply.title).toBe('督办周报（2025-W27）');

@@ -3,6 +3,7 @@ import { renderText } from '../../src/adapters/console/render.js';
 import type { Block } from '../../src/chat/types.js';
 import { callReply, MAX_BUTTON_ITEMS, openItems } from '../../src/summary/call.js';
 import { weeklyChartSpec, type ChartDatum } from '../../src/summary/chart.js';
+import { callCardFor } from '../../src/summary/gather.js';
 import { unitDetailReply, weeklyReply } from '../../src/summary/render.js';
 import { unitNames } from '../../src/summary/units.js';
 import { buildWeeklySummary, unitDetail } from '../../src/summary/weekly.js';
@@ -83,9 +84,9 @@ describe('催报 card', () => {
     const actions = reply.blocks.filter((b): b is Extract<Block, { kind: 'actions' }> => b.kind === 'actions');
     expect(actions).toHaveLength(2);
     expect(actions[0]!.buttons.map((b) => [b.label, b.value])).toEqual([
-      ['已完成', { action: 'progress', taskId: T.budget, unit: '县财政局', status: 'done' }],
-      ['推进中', { action: 'progress', taskId: T.budget, unit: '县财政局', status: 'in-progress' }],
-      ['有困难', { action: 'progress', taskId: T.budget, unit: '县财政局', status: 'difficulty' }],
+      ['已完成', { action: 'progress', taskId: T.budget, unit: '县财政局', status: 'done', card: 'weekly-call' }],
+      ['推进中', { action: 'progress', taskId: T.budget, unit: '县财政局', status: 'in-progress', card: 'weekly-call' }],
+      ['有困难', { action: 'progress', taskId: T.budget, unit: '县财政局', status: 'difficulty', card: 'weekly-call' }],
     ]);
     expect(renderText(reply)).toContain('县财政局有 2 项任务尚未办结（其中 1 项已逾期）。请于周五前报送本周进展');
   });
@@ -98,5 +99,21 @@ describe('催报 card', () => {
     expect(reply.blocks.filter((b) => b.kind === 'actions')).toHaveLength(MAX_BUTTON_ITEMS);
     const list = reply.blocks.find((b): b is Extract<Block, { kind: 'list' }> => b.kind === 'list')!;
     expect(list.items).toHaveLength(3);
+  });
+});
+
+describe('催报 card after a click', () => {
+  it('is re-rendered from the log: the task reported done leaves the list, the others keep their buttons', async () => {
+    const store = new MemoryProgressStore();
+    for (const e of summaryEvents) await store.append(e);
+    const before = await callCardFor({ plans: summaryPlans(), tenant: 'local', store, now: NOW, unit: '财政局' });
+    expect(before.blocks.filter((b) => b.kind === 'actions')).toHaveLength(2);
+    await store.append({ ...summaryEvents[0]!, status: 'done', note: '', at: NOW.toISOString() });
+    const after = await callCardFor({ plans: summaryPlans(), tenant: 'local', store, now: NOW, unit: '县财政局' });
+    const actions = after.blocks.filter((b): b is Extract<Block, { kind: 'actions' }> => b.kind === 'actions');
+    expect(actions.map((a) => a.buttons[0]!.value.taskId)).toEqual([T.other]);
+    await store.append({ ...summaryEvents[0]!, taskId: T.other, status: 'done', note: '', at: NOW.toISOString() });
+    const done = await callCardFor({ plans: summaryPlans(), tenant: 'local', store, now: NOW, unit: '县财政局' });
+    expect(renderText(done)).toContain('县财政局本周需报送的任务均已报告完成');
   });
 });
