@@ -1,7 +1,9 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLarkClient } from '../../src/adapters/lark/client.js';
 import { LarkApiError } from '../../src/adapters/lark/errors.js';
+import { createMessenger } from '../../src/adapters/lark/send.js';
 import type { Block, Reply } from '../../src/chat/types.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
@@ -11,6 +13,7 @@ import { startWeekly, type WeeklyHandle } from '../../jobs/weekly.js';
 import type { WeeklyJobData } from '../../jobs/weekly-queue.js';
 import { createWeeklyProcessor, type SendExtras } from '../../jobs/weekly-worker.js';
 import { scanTenants, tenantsFromRedis } from '../../jobs/weekly-tenants.js';
+import { startFakeLark } from '../fakes/lark-server.js';
 import { NOW, summaryEvents, summaryPlans, T } from '../summary/fixtures.js';
 import { useTestRedis } from '../support/redis.js';
 import { waitFor } from './helpers.js';
@@ -39,14 +42,16 @@ interface Sent {
   extras?: SendExtras;
 }
 
-/** Records every call (no dedupe: a duplicate send must show up as two entries). */
+/** Records every call (no dedupe: a duplicate send must show up as two entries), then forwards it when told where. */
 class Recorder {
   readonly sent: Sent[] = [];
   fail?: (chatId: string) => Error | undefined;
+  forward?: (chatId: string, reply: Reply, uuid: string) => Promise<unknown>;
   send = async (chatId: string, reply: Reply, uuid: string, extras?: SendExtras) => {
     const err = this.fail?.(chatId);
     if (err) throw err;
     this.sent.push({ chatId, reply, uuid, ...(extras ? { extras } : {}) });
+    await this.forward?.(chatId, reply, uuid);
   };
   to(chatId: string) {
     return this.sent.filter((s) => s.chatId === chatId);
@@ -64,9 +69,11 @@ beforeAll(async () => {
   for (const [unit, chat] of Object.entries(UNIT_CHATS)) await bindings.bind('local', chat, unit, 'ou_admin');
 });
 
+const after: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   await Promise.all(handles.map((h) => h.stop()));
   handles = [];
+  for (const f of after.splice(0)) await f();
 });
 
 /** A clock the test moves; the replicas' cron fires in real time and asks it what day it is. */
@@ -105,6 +112,12 @@ const texts = (r: Reply) => r.blocks.flatMap((b: Block) => (b.kind === 'text' ? 
 describe('weekly rhythm with three replicas', () => {
   it('real cron ticks on every replica: each unit group with open tasks gets one 催报, the supervisors one summary', async () => {
     const recorder = new Recorder();
+    // Sends go on through the real messenger to the fake Open API, which checks every card.
+    const fake = await startFakeLark({ chats: [...Object.values(UNIT_CHATS), SUPERVISORS].map((chatId) => ({ chatId, name: chatId, members: [] })) });
+    after.push(() => fake.close());
+    const log = silentLogger('warn');
+    const messenger = createMessenger({ client: createLarkClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, log }), log, retry: { maxAttempts: 1 } });
+    recorder.forward = (chatId, reply, uuid) => messenger.sendToChat(chatId, reply, uuid);
     // Wednesday: neither tick is due, and nothing is caught up at start.
     const clock = movableClock(new Date('2025-07-02T12:00:00+08:00'));
     // Every second on Thursdays / Fridays, so the real node-cron fires during the test.
@@ -140,6 +153,11 @@ describe('weekly rhythm with three replicas', () => {
     const table = summary.reply.blocks.find((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table')!;
     expect(table.rows.find((r) => r[0] === '县财政局')).toEqual(['县财政局', '4', '1', '1', '2', '0', '0', '1', '25%', '已报']);
     expect(summary.extras?.chart).toMatchObject({ type: 'bar', seriesField: 'status' });
+
+    // What the groups received: one card each, accepted by the fake's card checks.
+    for (const u of units) expect(fake.sentTo(UNIT_CHATS[u]!).map((m) => m.msgType)).toEqual(['interactive']);
+    expect(fake.sentTo(SUPERVISORS)).toHaveLength(1);
+    expect(JSON.stringify(fake.sentTo(UNIT_CHATS['县财政局']!)[0]!.content)).toContain('"weekly-call"');
   });
 });
 
