@@ -21,7 +21,7 @@ import { lastDayOfMonth } from '../src/calendar/shanghai.js';
 import { createLogger } from '../src/log.js';
 import type { Ledger, Task } from '../src/plan/schema.js';
 import { planReminders } from '../src/reminders/plan.js';
-import { createDeliveryQueue, DELIVERY_JOB, deliveryJobId, deliveryUuidFor, type DeliveryJobData } from '../jobs/delivery-queue.js';
+import { createDeliveryQueue, deliveryUuidFor, enqueueDeliveries, type DeliveryJobData } from '../jobs/delivery-queue.js';
 import { createDeliveryWorker } from '../jobs/delivery-worker.js';
 import { syncReminderJobs } from '../jobs/plan-reminders.js';
 import { createReminderQueue } from '../jobs/reminder-queue.js';
@@ -177,9 +177,9 @@ async function benchDelivery(redis: Redis, bull: Redis): Promise<void> {
         uuid: deliveryUuidFor(ref, chat),
         reply: { title: '截止提醒：今日截止', tone: 'orange', blocks: [{ kind: 'fields', items: [{ label: '责任单位', value: `单位${i % CHATS}` }, { label: '任务', value: `任务${i}` }] }] },
       };
-      jobs.push({ name: DELIVERY_JOB, data, opts: { jobId: deliveryJobId(ref, chat) } });
+      jobs.push({ data });
     }
-    for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+    for (let i = 0; i < jobs.length; i += 1000) await enqueueDeliveries(queue, redis, jobs.slice(i, i + 1000), prefix);
     const t0 = Date.now();
     worker.resume();
     await fake.waitForSent(DELIVERIES, 10 * 60_000);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Block, Reply } from '../src/chat/types.js';
 import { DEFAULT_PREFIX, KEEP_COMPLETED_SECONDS, type QueueConfig } from './reminder-queue.js';
@@ -9,6 +10,12 @@ import { DEFAULT_PREFIX, KEEP_COMPLETED_SECONDS, type QueueConfig } from './remi
  * uuid both derive from the reminder id and the chat, so a reminder job that
  * runs twice (crash after enqueueing) queues one delivery, and a delivery that
  * runs twice (crash after sending) posts once: Lark drops a repeated uuid.
+ *
+ * Order: each chat's messages go out in the order they were enqueued, across
+ * retries, 429s and replicas. Enqueueing records every delivery in a per-chat
+ * sorted set (score from one global counter); the worker sends a message only
+ * when it is first in its chat's set and removes it once delivered or given
+ * up. Always enqueue through `enqueueDeliveries`.
  */
 
 export const DELIVERY_QUEUE = 'delivery';
@@ -62,6 +69,42 @@ export function deliveryJobId(ref: string, chatId: string): string {
 /** Lark uuid (≤ 50 chars) of the delivery of `ref` to `chatId`. */
 export function deliveryUuidFor(ref: string, chatId: string): string {
   return `dub-${hash([ref, chatId])}`;
+}
+
+export function deliveryOrderKey(prefix: string, chatId: string): string {
+  return `${prefix}:delivery-order:${chatId}`;
+}
+
+// KEYS[1] global counter, KEYS[2] the chat's order set; ARGV[1] job id. NX: a re-enqueued delivery keeps its place.
+const RECORD_ORDER = `
+local s = redis.call('INCR', KEYS[1])
+redis.call('ZADD', KEYS[2], 'NX', s, ARGV[1])
+return s
+`;
+
+export interface DeliveryItem {
+  data: DeliveryJobData;
+  /** Per-job overrides of the queue defaults (tests); the job id is always derived. */
+  opts?: Omit<JobsOptions, 'jobId'>;
+}
+
+/** Queue deliveries (deduplicated by job id) and record their per-chat order. */
+export async function enqueueDeliveries(
+  queue: Queue<DeliveryJobData>,
+  redis: Redis | Cluster,
+  items: DeliveryItem[],
+  prefix: string = DEFAULT_PREFIX,
+): Promise<void> {
+  if (items.length === 0) return;
+  // Order first: a recorded id with no job (crash in between) is skipped by the worker; a job with no record would be unordered.
+  const pipe = redis.pipeline();
+  for (const { data } of items) {
+    pipe.eval(RECORD_ORDER, 2, `${prefix}:delivery-seq`, deliveryOrderKey(prefix, data.chatId), deliveryJobId(data.ref, data.chatId));
+  }
+  const res = (await pipe.exec()) ?? [];
+  const failed = res.find(([err]) => err);
+  if (failed) throw failed[0];
+  await queue.addBulk(items.map(({ data, opts }) => ({ name: DELIVERY_JOB, data, opts: { ...opts, jobId: deliveryJobId(data.ref, data.chatId) } })));
 }
 
 export function createDeliveryQueue(cfg: QueueConfig): Queue<DeliveryJobData> {

@@ -1,10 +1,10 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CODE_FREQUENCY_LIMIT, fromThrown, isRateLimited } from '../src/adapters/lark/errors.js';
 import type { Reply } from '../src/chat/types.js';
 import type { BindingStore } from '../src/store/bindings.js';
-import { DELIVERY_QUEUE, DeliveryJobData } from './delivery-queue.js';
+import { DELIVERY_QUEUE, DeliveryJobData, deliveryOrderKey } from './delivery-queue.js';
 import { createSlotLimiter, type Limit } from './rate-limit.js';
 import { DEFAULT_PREFIX } from './reminder-queue.js';
 
@@ -15,7 +15,9 @@ import { DEFAULT_PREFIX } from './reminder-queue.js';
  * replicas; waits out 429s (x-ogw-ratelimit-reset, else backoff with jitter)
  * in-process so the message keeps its place; lets BullMQ retry server and
  * network errors with backoff; never retries permission or parameter errors
- * (logged; a permission error also flags the chat's binding).
+ * (logged; a permission error also flags the chat's binding). A chat's
+ * messages leave one at a time, in enqueue order (see enqueueDeliveries): a
+ * message waits until it heads its chat's order set.
  */
 
 export type SendFn = (chatId: string, reply: Reply, uuid: string) => Promise<unknown>;
@@ -49,6 +51,8 @@ export interface DeliveryWorkerDeps {
   workerOptions?: Partial<WorkerOptions>;
   /** Rate-limit waits per attempt before handing the job back to BullMQ. */
   maxRateLimitWaits?: number;
+  /** How long a message waits for its chat's earlier messages before yielding its worker slot. */
+  maxTurnWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -65,7 +69,9 @@ function backoffMs(n: number, windowMs: number): number {
   return Math.round(base * (0.5 + Math.random() * 0.5));
 }
 
-export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
+const FINISHED = new Set(['completed', 'failed', 'unknown']);
+
+export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Queue, 'getJobState'>) {
   const prefix = deps.prefix ?? DEFAULT_PREFIX;
   const limits = { ...LARK_LIMITS, ...deps.limits };
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -73,7 +79,29 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
   const appBlock = `${prefix}:delivery-limit:blocked`;
   const chatBlock = (chatId: string) => `${prefix}:delivery-limit:blocked:${chatId}`;
   const log = deps.log.child({ component: 'delivery' });
-  const maxWaits = deps.maxRateLimitWaits ?? 20;
+  const maxWaits = deps.maxRateLimitWaits ?? 50;
+  const maxTurnWaitMs = deps.maxTurnWaitMs ?? 30_000;
+
+  /**
+   * Wait until `jobId` heads its chat's order set. Earlier entries whose job is
+   * finished or gone are dropped; true = our turn (or the message was not
+   * recorded, so has no place to keep), false = waited too long.
+   */
+  async function awaitTurn(orderKey: string, jobId: string): Promise<boolean> {
+    const deadline = Date.now() + maxTurnWaitMs;
+    for (let i = 0; i < 100_000; i++) {
+      const [head] = await deps.redis.zrange(orderKey, '0', '0');
+      if (head === undefined || head === jobId) return true;
+      if ((await deps.redis.zscore(orderKey, jobId)) === null) return true;
+      if (FINISHED.has(await states.getJobState(head))) {
+        await deps.redis.zrem(orderKey, head);
+        continue;
+      }
+      if (Date.now() > deadline) return false;
+      await sleep(Math.min(200, 20 + i * 10));
+    }
+    return false;
+  }
 
   // The margin is absolute: it covers network jitter, which does not shrink with the windows.
   const win = (ms: number) => Math.ceil(ms * limits.windowScale + limits.marginMs);
@@ -90,23 +118,37 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
     },
   ];
 
-  return async function deliver(job: Job<DeliveryJobData>): Promise<DeliveryOutcome> {
+  return async function deliver(job: Job<DeliveryJobData>, token?: string): Promise<DeliveryOutcome> {
     const parsed = DeliveryJobData.safeParse(job.data);
     if (!parsed.success) {
       log.error({ event: 'delivery.bad_payload', jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, 'malformed delivery job');
+      // Its order entry (if any) is dropped by the next message of the chat once this job has failed.
       throw new UnrecoverableError('malformed delivery job');
     }
     const d = parsed.data;
     const ctx = { jobId: job.id, ref: d.ref, chatId: d.chatId, tenant: d.tenant, attempt: job.attemptsMade + 1 };
+    const orderKey = deliveryOrderKey(prefix, d.chatId);
+    const done = () => deps.redis.zrem(orderKey, job.id!);
 
+    if (!(await awaitTurn(orderKey, job.id!))) {
+      // An earlier message of this chat is still pending (retrying, or queued behind us): give the slot back.
+      log.info({ event: 'delivery.waiting_turn', ...ctx }, 'earlier message of this chat still pending; delaying');
+      await job.moveToDelayed(Date.now() + 1000, token);
+      throw new DelayedError();
+    }
+
+    const blocks = [appBlock, chatBlock(d.chatId)];
     for (let waits = 0; waits <= maxWaits; waits++) {
-      const slot = await limiter.reserve(limitsFor(d.chatId), MAX_WAIT_MS, [appBlock, chatBlock(d.chatId)]);
+      const slot = await limiter.reserve(limitsFor(d.chatId), MAX_WAIT_MS, blocks);
       if (!slot.ok) throw new Error(`no send slot within ${MAX_WAIT_MS} ms (needs ${slot.waitMs} ms)`);
       const wait = slot.at - Date.now();
       log.debug({ event: 'delivery.slot', ...ctx, waitMs: wait }, 'send slot reserved');
       if (wait > 0) await sleep(wait);
+      // A rate limit hit someone while we slept: this slot is void; take a new one.
+      if ((await limiter.blockState(blocks)) !== slot.blocks) continue;
       try {
         const result = await deps.send(d.chatId, d.reply, d.uuid);
+        await done();
         log.info({ event: 'delivery.sent', ...ctx, rateLimitWaits: waits }, 'message delivered');
         return { status: 'sent', result };
       } catch (thrown) {
@@ -122,6 +164,7 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
         if (PERMISSION_CODES.has(e.code)) {
           const flagged = deps.bindings ? await deps.bindings.flag(d.tenant, d.chatId, e.code, e.larkMsg || 'no permission') : false;
           log.error({ event: 'delivery.forbidden', ...ctx, ...e.toLog(), flagged }, 'bot may not post in this chat; not retried');
+          await done();
           throw new UnrecoverableError(`forbidden: ${e.message}`);
         }
         if (e.status >= 500 || (e.status === 0 && e.code === 0)) {
@@ -130,6 +173,7 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
         }
         // Any other answer (bad parameter, content too large…) will not change on retry.
         log.error({ event: 'delivery.rejected', ...ctx, ...e.toLog() }, 'message rejected; not retried');
+        await done();
         throw new UnrecoverableError(`rejected: ${e.message}`);
       }
     }
@@ -139,7 +183,9 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps) {
 
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJobData, DeliveryOutcome> {
   const limits = { ...LARK_LIMITS, ...deps.limits };
-  const worker = new Worker<DeliveryJobData, DeliveryOutcome>(DELIVERY_QUEUE, createDeliveryProcessor(deps), {
+  // Reads job states for the order check; shares the worker's connection.
+  const states = new Queue(DELIVERY_QUEUE, { connection: deps.connection, prefix: deps.prefix ?? DEFAULT_PREFIX });
+  const worker = new Worker<DeliveryJobData, DeliveryOutcome>(DELIVERY_QUEUE, createDeliveryProcessor(deps, states), {
     connection: deps.connection,
     ...deps.workerOptions,
     prefix: deps.prefix ?? DEFAULT_PREFIX,
@@ -148,5 +194,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJ
     limiter: { max: limits.perSecond, duration: Math.max(1, Math.round(1000 * limits.windowScale)) },
   });
   worker.on('error', (err) => deps.log.error({ event: 'delivery.worker_error', err: err.message }, 'delivery worker error'));
+  worker.on('closed', () => {
+    void states.close().catch(() => undefined);
+  });
   return worker;
 }

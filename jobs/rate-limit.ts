@@ -6,8 +6,7 @@ import type { Cluster, Redis } from 'ioredis';
  * Lark allows 50 sends/s and 1000/min per app and 5/s per chat. A caller asks
  * for a slot under several limits at once and gets the earliest instant at
  * which sending breaks none of them; the slot is recorded immediately, so the
- * next caller queues behind it (FIFO: reservations never go back in time,
- * which keeps a chat's messages in order). A rate-limit answer sets a
+ * next caller queues behind it (reservations never go back in time). A rate-limit answer sets a
  * "blocked until" — for the whole app (429) or one chat (230020) — that
  * reservations honour.
  *
@@ -37,8 +36,11 @@ local now = tonumber(ARGV[1])
 local maxWait = tonumber(ARGV[2])
 local nb = tonumber(ARGV[4])
 local t = now
+local seen = {}
 for i = 1, nb do
-  local blocked = tonumber(redis.call('GET', KEYS[i]) or '0')
+  local raw = redis.call('GET', KEYS[i]) or '0'
+  seen[i] = raw
+  local blocked = tonumber(raw) or 0
   if blocked > t then t = blocked end
 end
 for i = nb + 1, #KEYS do
@@ -63,7 +65,7 @@ for i = nb + 1, #KEYS do
   redis.call('ZADD', KEYS[i], t, t .. '-' .. ARGV[3])
   redis.call('PEXPIRE', KEYS[i], (t - now) + window + 1000)
 end
-return {1, t}
+return {1, t, table.concat(seen, '|')}
 `;
 
 // KEYS[1] = blocked-until key; ARGV[1] = until ms, ARGV[2] = ttl ms. Only ever extends.
@@ -74,7 +76,8 @@ if u > cur then redis.call('SET', KEYS[1], u, 'PX', ARGV[2]) return 1 end
 return 0
 `;
 
-export type Reservation = { ok: true; at: number } | { ok: false; waitMs: number };
+/** `blocks`: the block keys' values when the slot was given; if they change before sending, the slot is void. */
+export type Reservation = { ok: true; at: number; blocks: string } | { ok: false; waitMs: number };
 
 export interface SlotLimiter {
   /**
@@ -84,6 +87,11 @@ export interface SlotLimiter {
   reserve(limits: Limit[], maxWaitMs: number, blockKeys: string[]): Promise<Reservation>;
   /** Nobody reserving with `blockKey` sends before `untilMs` (a 429's reset). */
   blockUntil(blockKey: string, untilMs: number): Promise<void>;
+  /**
+   * The block keys' values now, to compare with a reservation's `blocks`
+   * before sending: a change (a 429 while the sender slept) voids the slot.
+   */
+  blockState(blockKeys: string[]): Promise<string>;
 }
 
 export function createSlotLimiter(redis: Redis | Cluster, now: () => number = Date.now): SlotLimiter {
@@ -92,8 +100,12 @@ export function createSlotLimiter(redis: Redis | Cluster, now: () => number = Da
       const args: Array<string | number> = [now(), maxWaitMs, randomBytes(6).toString('hex'), blockKeys.length];
       for (const l of limits) args.push(l.max, l.windowMs, l.spacingMs ?? 0);
       const keys = [...blockKeys, ...limits.map((l) => l.key)];
-      const res = (await redis.eval(RESERVE, keys.length, ...keys, ...args)) as [number, number];
-      return res[0] === 1 ? { ok: true, at: Number(res[1]) } : { ok: false, waitMs: Number(res[1]) };
+      const res = (await redis.eval(RESERVE, keys.length, ...keys, ...args)) as [number, number, string?];
+      return res[0] === 1 ? { ok: true, at: Number(res[1]), blocks: String(res[2] ?? '') } : { ok: false, waitMs: Number(res[1]) };
+    },
+    async blockState(blockKeys) {
+      const values = await Promise.all(blockKeys.map((k) => redis.get(k)));
+      return values.map((v) => v ?? '0').join('|');
     },
     async blockUntil(blockKey, untilMs) {
       const ttl = Math.max(1000, untilMs - now() + 1000);

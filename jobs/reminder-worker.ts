@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { addDays, shanghaiDate } from '../src/calendar/shanghai.js';
 import { reminderReply } from '../src/reminders/message.js';
 import type { BindingStore } from '../src/store/bindings.js';
-import { DELIVERY_JOB, deliveryJobId, deliveryUuidFor, type DeliveryJobData } from './delivery-queue.js';
+import type { Cluster, Redis } from 'ioredis';
+import { deliveryUuidFor, enqueueDeliveries, type DeliveryJobData } from './delivery-queue.js';
 import { DEFAULT_PREFIX, REMINDER_QUEUE, ReminderJobData } from './reminder-queue.js';
 
 /**
@@ -20,6 +21,8 @@ export type IsDone = (taskId: string, unit: string, reminder: ReminderJobData) =
 export interface ReminderWorkerDeps {
   connection: ConnectionOptions;
   deliveryQueue: Queue<DeliveryJobData>;
+  /** Plain client (records each chat's delivery order). */
+  redis: Redis | Cluster;
   bindings: BindingStore;
   /** The supervisors' chat of a tenant (SUPERVISOR_CHAT_ID), if configured. */
   supervisorsChat: (tenant: string) => string | undefined;
@@ -84,12 +87,11 @@ export function createReminderProcessor(deps: ReminderWorkerDeps) {
     }
 
     const reply = reminderReply(r, fallback ? { today, unboundUnit: r.unit } : { today });
-    await deps.deliveryQueue.addBulk(
-      chats.map((chatId) => ({
-        name: DELIVERY_JOB,
-        data: { v: 1 as const, tenant: r.tenant, chatId, ref: r.id, uuid: deliveryUuidFor(r.id, chatId), reply },
-        opts: { jobId: deliveryJobId(r.id, chatId) },
-      })),
+    await enqueueDeliveries(
+      deps.deliveryQueue,
+      deps.redis,
+      chats.map((chatId) => ({ data: { v: 1 as const, tenant: r.tenant, chatId, ref: r.id, uuid: deliveryUuidFor(r.id, chatId), reply } })),
+      deps.prefix ?? DEFAULT_PREFIX,
     );
     log.info({ event: 'reminder.queued', ...ctx, chats: chats.length, fallback }, 'reminder queued for delivery');
     return { status: 'queued', chats, fallback };

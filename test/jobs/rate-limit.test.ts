@@ -63,7 +63,7 @@ describe('send-slot reservations (real Redis)', () => {
     const now = 1_700_000_000_000;
     const limiter = createSlotLimiter(t.redis, () => now);
     const chat: Limit = { key: `${t.prefix}:chat-c`, max: 1, windowMs: 10_000 };
-    expect(await limiter.reserve([chat], 1000, [])).toEqual({ ok: true, at: now });
+    expect(await limiter.reserve([chat], 1000, [])).toEqual({ ok: true, at: now, blocks: '' });
     expect(await limiter.reserve([chat], 1000, [])).toEqual({ ok: false, waitMs: 10_000 });
     // A refusal reserves nothing.
     expect(await t.redis.zcard(chat.key)).toBe(1);
