@@ -4,7 +4,7 @@ import { addDays, shanghaiDate } from '../src/calendar/shanghai.js';
 import { reminderReply } from '../src/reminders/message.js';
 import type { BindingStore } from '../src/store/bindings.js';
 import type { Cluster, Redis } from 'ioredis';
-import { deliveryUuidFor, enqueueDeliveries, type DeliveryJobData } from './delivery-queue.js';
+import { DELIVERY_JOB, deliveryJobId, deliveryUuidFor, enqueueDeliveries, type DeliveryJobData } from './delivery-queue.js';
 import { DEFAULT_PREFIX, REMINDER_QUEUE, ReminderJobData } from './reminder-queue.js';
 
 /**
@@ -21,8 +21,11 @@ export type IsDone = (taskId: string, unit: string, reminder: ReminderJobData) =
 export interface ReminderWorkerDeps {
   connection: ConnectionOptions;
   deliveryQueue: Queue<DeliveryJobData>;
-  /** Plain client (records each chat's delivery order). */
-  redis: Redis | Cluster;
+  /**
+   * Plain client that records each chat's delivery order (production: always
+   * pass it). Without it deliveries are queued unordered.
+   */
+  redis?: Redis | Cluster;
   bindings: BindingStore;
   /** The supervisors' chat of a tenant (SUPERVISOR_CHAT_ID), if configured. */
   supervisorsChat: (tenant: string) => string | undefined;
@@ -87,12 +90,9 @@ export function createReminderProcessor(deps: ReminderWorkerDeps) {
     }
 
     const reply = reminderReply(r, fallback ? { today, unboundUnit: r.unit } : { today });
-    await enqueueDeliveries(
-      deps.deliveryQueue,
-      deps.redis,
-      chats.map((chatId) => ({ data: { v: 1 as const, tenant: r.tenant, chatId, ref: r.id, uuid: deliveryUuidFor(r.id, chatId), reply } })),
-      deps.prefix ?? DEFAULT_PREFIX,
-    );
+    const items = chats.map((chatId) => ({ data: { v: 1 as const, tenant: r.tenant, chatId, ref: r.id, uuid: deliveryUuidFor(r.id, chatId), reply } }));
+    if (deps.redis) await enqueueDeliveries(deps.deliveryQueue, deps.redis, items, deps.prefix ?? DEFAULT_PREFIX);
+    else await deps.deliveryQueue.addBulk(items.map(({ data }) => ({ name: DELIVERY_JOB, data, opts: { jobId: deliveryJobId(data.ref, data.chatId) } })));
     log.info({ event: 'reminder.queued', ...ctx, chats: chats.length, fallback }, 'reminder queued for delivery');
     return { status: 'queued', chats, fallback };
   };
