@@ -2,6 +2,7 @@ import { defineCommand } from '../src/chat/command.js';
 import type { Context } from '../src/chat/context.js';
 import { roleAtLeast } from '../src/chat/roles.js';
 import type { Reply } from '../src/chat/types.js';
+import { weeklyChartSpec } from '../src/summary/chart.js';
 import { gatherSummary } from '../src/summary/gather.js';
 import { unitDetailReply, weeklyReply } from '../src/summary/render.js';
 import { decideScope } from '../src/summary/scope.js';
@@ -36,6 +37,20 @@ function withNote(reply: Reply, note: string | undefined): Reply {
   return note ? { ...reply, blocks: [...reply.blocks, { kind: 'note', text: note }] } : reply;
 }
 
+/**
+ * The status-by-unit chart where the unit table ends: it takes the place of
+ * the divider before the red items, and the divider is its fallback, so a
+ * platform without charts (the console, a refused card) shows the summary
+ * exactly as before; the table above already carries the same figures.
+ */
+export function withChart(reply: Reply, summary: WeeklySummary): Reply {
+  const at = reply.blocks.findIndex((b) => b.kind === 'divider');
+  if (summary.units.length === 0 || at < 0) return reply;
+  const blocks = [...reply.blocks];
+  blocks[at] = { kind: 'chart', spec: weeklyChartSpec(summary), fallback: blocks[at]! };
+  return { ...reply, blocks };
+}
+
 export default defineCommand({
   name: '周报',
   aliases: ['督办周报', '本周汇总', 'weekly'],
@@ -56,7 +71,7 @@ export default defineCommand({
     const note = ctx.progress ? undefined : NO_LOG_NOTE;
     if (scope.kind === 'all') {
       ctx.log.info({ event: 'weekly.shown', scope: 'all', units: summary.units.length, red: summary.red.length }, 'weekly summary');
-      await ctx.reply(withNote(weeklyReply(summary, { log: !!ctx.progress }), note));
+      await ctx.reply(withNote(withChart(weeklyReply(summary, { log: !!ctx.progress }), summary), note));
       return;
     }
     const detail = unitDetail(summary, scope.unit);

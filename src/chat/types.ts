@@ -48,7 +48,13 @@ export type Block =
   | {
       kind: 'actions';
       buttons: Array<{ label: string; value: Record<string, string>; style?: 'primary' | 'danger' | 'default' }>;
-    };
+    }
+  /**
+   * A chart (a VChart spec, JSON only) where the platform can draw one (Lark
+   * cards); everywhere else, and when the platform refuses it, `fallback`
+   * stands in its place.
+   */
+  | { kind: 'chart'; spec: Record<string, unknown>; fallback: Block };
 
 export type Tone = 'blue' | 'green' | 'orange' | 'red' | 'grey';
 

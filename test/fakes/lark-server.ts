@@ -136,7 +136,9 @@ const ELEMENT_KEYS: Record<string, readonly string[]> = {
   column_set: ['tag', 'element_id', 'margin', 'flex_mode', 'horizontal_spacing', 'horizontal_align', 'background_style', 'columns'],
   button: ['tag', 'element_id', 'margin', 'type', 'size', 'width', 'text', 'icon', 'disabled', 'disabled_tips', 'confirm', 'behaviors', 'hover_tips', 'name', 'form_action_type'],
   div: ['tag', 'element_id', 'margin', 'text', 'icon'],
+  chart: ['tag', 'element_id', 'margin', 'aspect_ratio', 'color_theme', 'chart_spec', 'preview', 'height'],
 };
+const ASPECT_RATIOS = new Set(['1:1', '2:1', '4:3', '16:9']);
 const COLUMN_KEYS = ['tag', 'element_id', 'width', 'weight', 'vertical_align', 'vertical_spacing', 'horizontal_align', 'padding', 'background_style', 'elements', 'direction'];
 const TABLE_COLUMN_KEYS = ['name', 'display_name', 'data_type', 'width', 'horizontal_align', 'vertical_align', 'format', 'date_format'];
 const TEMPLATES = new Set(['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey', 'default']);
@@ -173,6 +175,14 @@ function checkElement(el: unknown, where: string): void {
     });
     const ps = e.page_size;
     if (ps !== undefined && (typeof ps !== 'number' || ps < 1 || ps > 10)) bad(230099, `card build failed: ${where}.page_size`);
+  }
+  if (e.tag === 'chart') {
+    // chart_spec is a VChart spec: JSON, an object with a chart type at least.
+    const spec = e.chart_spec as Record<string, unknown> | undefined;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec) || typeof spec.type !== 'string' || !spec.type) {
+      bad(230099, `card build failed: ${where}.chart_spec needs an object with a type`);
+    }
+    if (e.aspect_ratio !== undefined && !ASPECT_RATIOS.has(String(e.aspect_ratio))) bad(230099, `card build failed: ${where}.aspect_ratio`);
   }
   if (e.tag === 'button') {
     const t = e.text as Record<string, unknown> | undefined;

@@ -26,6 +26,33 @@ describe('/周报', () => {
     expect(text).toContain('尚未绑定群聊、收不到催报的单位（2 个）：县教育局、县住建局');
   });
 
+  it('the summary carries the status chart in place of the divider after the unit table (the divider is its fallback)', async () => {
+    const [reply] = await h.ask(SUP, SUP_CHAT, '/周报');
+    const kinds = reply!.blocks.map((b) => b.kind);
+    expect(kinds.indexOf('chart')).toBe(kinds.indexOf('table') + 1);
+    const chart = reply!.blocks.find((b): b is Extract<Block, { kind: 'chart' }> => b.kind === 'chart')!;
+    expect(chart.fallback).toEqual({ kind: 'divider' });
+    expect(chart.spec).toMatchObject({ type: 'bar', seriesField: 'status' });
+    // The chart shows the same figures as the table.
+    const values = (chart.spec.data as Array<{ values: Array<{ unit: string; status: string; count: number }> }>)[0]!.values;
+    expect(values.filter((v) => v.unit === '县财政局').map((v) => [v.status, v.count])).toEqual([
+      ['已办结', 1],
+      ['待确认', 1],
+      ['推进中', 2],
+      ['有困难', 0],
+      ['未启动', 0],
+    ]);
+    // In Lark the chart is drawn where the divider was; the fake's card checks accept it.
+    const sent = await h.messenger.sendToChat(SUP_CHAT, reply!, 'weekly-chart-test');
+    const first = h.fake.sent.find((m) => m.messageId === sent[0]!.messageId)!;
+    const tags = (first.content as { body: { elements: Array<{ tag: string }> } }).body.elements.map((e) => e.tag);
+    expect(tags.slice(tags.indexOf('table'), tags.indexOf('table') + 2)).toEqual(['table', 'chart']);
+    expect(tags).not.toContain('hr');
+    // One unit's detail has no chart.
+    const [detail] = await h.ask(SUP, SUP_CHAT, '/周报 县财政局');
+    expect(detail!.blocks.some((b) => b.kind === 'chart')).toBe(false);
+  });
+
   it('a supervisor may look at one unit, named loosely', async () => {
     const text = await h.say(SUP, SUP_CHAT, '/周报 税务局');
     expect(text).toContain('【县税务局 督办情况（2025-W27）】');

@@ -48,6 +48,9 @@ function renderBlock(block: Block): string[] {
     case 'actions':
       // The terminal cannot click; show what the buttons would offer.
       return [`可选操作：${block.buttons.map((b) => `[${oneLine(b.label)}]`).join(' ')}`];
+    case 'chart':
+      // A terminal draws no charts; the block says what stands in for it.
+      return renderBlock(block.fallback);
   }
 }
 

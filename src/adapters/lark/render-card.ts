@@ -12,6 +12,9 @@ import type { Block, Reply, Tone } from '../../chat/types.js';
  * Size: card JSON <= 30 KB, text <= 150 KB. Long replies are split into
  * several messages, at most MAX_PARTS; beyond that the last one ends with
  * TRUNCATED_NOTE.
+ * Charts (a `chart` block, or `chart` in the options for the first card) are
+ * VChart specs in a `chart` element; `withoutCharts` gives the same card with
+ * each chart replaced by its fallback, for when the platform refuses one.
  */
 
 export type CardElement = Record<string, unknown>;
@@ -34,6 +37,31 @@ export const TRUNCATED_NOTE = '（内容较长，已截断…）';
 export interface RenderOptions {
   budgetBytes?: number;
   maxParts?: number;
+  /**
+   * A chart appended to the first card (the weekly summary's status chart);
+   * room for it is kept in that card. Left out when it alone exceeds a card.
+   */
+  chart?: ChartSpec;
+}
+
+/** A VChart spec (JSON only), as Lark's card `chart` element takes it. */
+export type ChartSpec = Record<string, unknown>;
+
+export function chartElement(spec: ChartSpec): CardElement {
+  return { tag: 'chart', aspect_ratio: '16:9', chart_spec: spec };
+}
+
+/** What each chart element rendered here stands for when charts are refused (none: nothing). */
+const chartFallbacks = new WeakMap<CardElement, CardElement[]>();
+
+export function hasChart(card: LarkCard): boolean {
+  return card.body.elements.some((el) => el.tag === 'chart');
+}
+
+/** The card with every chart replaced by its block's fallback (or dropped, for an options chart). */
+export function withoutCharts(card: LarkCard): LarkCard {
+  const elements = card.body.elements.flatMap((el) => (el.tag === 'chart' ? (chartFallbacks.get(el) ?? []) : [el]));
+  return { ...card, body: { ...card.body, elements } };
 }
 
 const MD_ENTITIES: Record<string, string> = {
@@ -233,6 +261,14 @@ function blockElements(block: Block, maxElBytes: number): CardElement[] {
           columns: block.buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })),
         },
       ];
+    case 'chart': {
+      const fallback = blockElements(block.fallback, maxElBytes);
+      const el = chartElement(block.spec);
+      // A chart cannot be split across cards: too big for one, its fallback shows instead.
+      if (jsonBytes(el) > maxElBytes) return fallback;
+      chartFallbacks.set(el, fallback);
+      return [el];
+    }
   }
 }
 
@@ -245,14 +281,20 @@ function card(reply: Reply, elements: CardElement[], part: number, total: number
   return c;
 }
 
-/** Greedy packing of sized items into parts within a byte budget. */
-function pack<T>(items: T[], sizeOf: (t: T) => number, budget: number): T[][] {
+/**
+ * Greedy packing of sized items into parts within a byte budget per part. An
+ * item larger than a part's budget goes alone into a part, except into a part
+ * whose budget was cut for something added later (the first card's chart):
+ * that part may stay empty instead.
+ */
+function pack<T>(items: T[], sizeOf: (t: T) => number, budgetOf: (part: number) => number, full: number): T[][] {
   const parts: T[][] = [];
   let cur: T[] = [];
   let used = 0;
   for (const it of items) {
     const b = sizeOf(it);
-    if (cur.length > 0 && used + b > budget) {
+    const budget = budgetOf(parts.length);
+    if (used + b > budget && (cur.length > 0 || budget < full)) {
       parts.push(cur);
       cur = [];
       used = 0;
@@ -273,17 +315,22 @@ export function renderCards(reply: Reply, opts: RenderOptions = {}): LarkCard[] 
   const room = budget - shell;
   const elements = reply.blocks.flatMap((b) => blockElements(b, room));
   const sized = elements.map((el) => ({ el, b: jsonBytes(el) + 1 }));
-  let parts = pack(sized, (s) => s.b, room);
+  const chart = opts.chart ? { el: chartElement(opts.chart), b: jsonBytes(chartElement(opts.chart)) + 1 } : undefined;
+  const extra = chart && chart.b <= room ? chart : undefined;
+  const budgetOf = (part: number) => (part === 0 && extra ? room - extra.b : room);
+  let parts = pack(sized, (s) => s.b, budgetOf, room);
 
   if (parts.length > maxParts) {
     parts = parts.slice(0, maxParts);
     const note: CardElement = { tag: 'markdown', content: escapeMarkdown(TRUNCATED_NOTE), text_size: 'notation' };
     const noteBytes = jsonBytes(note) + 1;
     const last = parts[parts.length - 1]!;
+    const lastRoom = budgetOf(parts.length - 1);
     let used = last.reduce((n, s) => n + s.b, 0);
-    while (last.length > 0 && used + noteBytes > room) used -= last.pop()!.b;
+    while (last.length > 0 && used + noteBytes > lastRoom) used -= last.pop()!.b;
     last.push({ el: note, b: noteBytes });
   }
+  if (extra) parts[0]!.push(extra);
   return parts.map((p, i) => card(reply, p.map((s) => s.el), i, parts.length));
 }
 
@@ -304,6 +351,8 @@ function blockText(block: Block): string[] {
     case 'actions':
       // Buttons need a card; the text fallback names nothing it cannot offer.
       return [];
+    case 'chart':
+      return blockText(block.fallback);
   }
 }
 

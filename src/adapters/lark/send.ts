@@ -9,14 +9,16 @@ import {
   isRateLimited,
   isRetryable,
 } from './errors.js';
-import { renderCards, renderTexts } from './render-card.js';
+import { hasChart, renderCards, renderTexts, withoutCharts, type ChartSpec, type LarkCard } from './render-card.js';
 
 /**
  * Outgoing messages. Every send carries a `uuid` (Lark sends a given uuid at
  * most once per hour), derived from what the message answers, so a retry
  * after a timeout, a re-queued job or a second replica cannot double-post.
  * Cards first; on a card-specific rejection (230099 build failure, 230025
- * too large) the same reply goes out as plain text.
+ * too large) a card holding a chart is sent again without it (charts are the
+ * part the platform is likeliest to refuse), and otherwise the same reply
+ * goes out as plain text.
  */
 
 export const UUID_MAX = 50;
@@ -41,10 +43,21 @@ export function textUuid(base: string, part: number): string {
   return fitUuid(`${base}-t${part}`);
 }
 
+/** uuid for a part sent again without its chart (new for the same reason as textUuid). */
+export function chartlessUuid(base: string, part: number): string {
+  return fitUuid(`${base}-n${part}`);
+}
+
 export interface SentMessage {
   messageId: string;
   msgType: 'interactive' | 'text';
   uuid: string;
+}
+
+/** What a send to a chat may carry besides the reply (the weekly summary's chart). */
+export interface SendExtras {
+  /** A VChart spec, drawn at the end of the first card. */
+  chart?: ChartSpec;
 }
 
 export interface ChatMember {
@@ -64,7 +77,7 @@ export interface LarkMessenger {
   /** Answer an incoming message; idx counts replies to that message (0, 1, …). */
   replyTo(messageId: string, reply: Reply, idx: number): Promise<SentMessage[]>;
   /** Post into a chat; the caller's uuid makes the send idempotent (reminders). */
-  sendToChat(chatId: string, reply: Reply, uuid: string): Promise<SentMessage[]>;
+  sendToChat(chatId: string, reply: Reply, uuid: string, extras?: SendExtras): Promise<SentMessage[]>;
   /** Post to one user's p2p chat with the bot (bot-menu clicks carry no chat id). */
   sendToUser(openId: string, reply: Reply, uuid: string): Promise<SentMessage[]>;
   /** Replace a sent card's content (progress updates). */
@@ -126,7 +139,7 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
     }
   }
 
-  async function sendOne(target: Target, msgType: 'interactive' | 'text', content: string, uuid: string): Promise<string> {
+  async function sendOne(target: Target, msgType: SentMessage['msgType'], content: string, uuid: string): Promise<string> {
     const op = target.kind === 'reply' ? 'message.reply' : 'message.create';
     const res = await withRetry(op, () =>
       target.kind === 'reply'
@@ -148,17 +161,34 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
       : { [target.receiveIdType === 'chat_id' ? 'chatId' : 'openId']: target.receiveId };
   }
 
-  async function deliver(target: Target, reply: Reply, baseUuid: string): Promise<SentMessage[]> {
+  async function deliver(target: Target, reply: Reply, baseUuid: string, extras: SendExtras = {}): Promise<SentMessage[]> {
     const sent: SentMessage[] = [];
-    const cards = renderCards(reply);
+    const cards = renderCards(reply, extras.chart ? { chart: extras.chart } : {});
+    if (extras.chart && !hasChart(cards[0]!)) {
+      log.warn({ evt: 'lark_chart_dropped', ...targetLog(target), uuid: baseUuid }, 'chart too large for a card; sent without it');
+    }
+    // Once one chart is refused, later parts leave theirs out too (the same refusal would follow).
+    let chartsOff = false;
     for (let i = 0; i < cards.length; i += 1) {
-      const uuid = partUuid(baseUuid, i);
+      const charted = hasChart(cards[i]!);
+      let card: LarkCard = chartsOff && charted ? withoutCharts(cards[i]!) : cards[i]!;
+      let uuid = chartsOff && charted ? chartlessUuid(baseUuid, i) : partUuid(baseUuid, i);
       const started = Date.now();
       try {
-        const id = await sendOne(target, 'interactive', JSON.stringify(cards[i]), uuid);
+        let id: string;
+        try {
+          id = await sendOne(target, 'interactive', JSON.stringify(card), uuid);
+        } catch (e) {
+          if (!(e instanceof LarkApiError) || e.code !== CODE_CARD_BUILD_FAILED || !charted || chartsOff) throw e;
+          log.warn({ evt: 'lark_chart_rejected', ...targetLog(target), uuid, part: i, ...e.toLog() }, 'card with a chart rejected; sending it without');
+          chartsOff = true;
+          card = withoutCharts(cards[i]!);
+          uuid = chartlessUuid(baseUuid, i);
+          id = await sendOne(target, 'interactive', JSON.stringify(card), uuid);
+        }
         sent.push({ messageId: id, msgType: 'interactive', uuid });
         log.info(
-          { evt: 'lark_sent', ...targetLog(target), uuid, part: i, parts: cards.length, msgType: 'interactive', messageId: id, ms: Date.now() - started },
+          { evt: 'lark_sent', ...targetLog(target), uuid, part: i, parts: cards.length, msgType: 'interactive', messageId: id, chart: hasChart(card), ms: Date.now() - started },
           'card sent',
         );
       } catch (e) {
@@ -200,8 +230,8 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
     replyTo(messageId, reply, idx) {
       return deliver({ kind: 'reply', messageId }, reply, replyUuid(messageId, idx));
     },
-    sendToChat(chatId, reply, uuid) {
-      return deliver({ kind: 'create', receiveIdType: 'chat_id', receiveId: chatId }, reply, fitUuid(uuid));
+    sendToChat(chatId, reply, uuid, extras) {
+      return deliver({ kind: 'create', receiveIdType: 'chat_id', receiveId: chatId }, reply, fitUuid(uuid), extras);
     },
     sendToUser(openId, reply, uuid) {
       return deliver({ kind: 'create', receiveIdType: 'open_id', receiveId: openId }, reply, fitUuid(uuid));

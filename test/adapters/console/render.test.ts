@@ -25,6 +25,11 @@ describe('renderText', () => {
     ]);
   });
 
+  it('prints a chart block as its fallback (a terminal draws no charts)', () => {
+    const text = renderText({ blocks: [{ kind: 'text', text: '甲' }, { kind: 'chart', spec: { type: 'bar' }, fallback: { kind: 'note', text: '图表见飞书' } }] });
+    expect(text.split('\n')).toEqual(['甲', '※ 图表见飞书']);
+  });
+
   it('aligns table columns by display width (Chinese characters take two columns)', () => {
     const text = renderText({
       blocks: [{ kind: 'table', columns: ['日期', '单位'], rows: [['2024-07-31', '县税务局'], ['7月', 'IT']] }],

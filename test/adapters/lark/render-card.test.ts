@@ -9,6 +9,7 @@ import {
   neutraliseText,
   renderCards,
   renderTexts,
+  withoutCharts,
   type CardElement,
   type LarkCard,
 } from '../../../src/adapters/lark/render-card.js';
@@ -177,5 +178,73 @@ describe('renderTexts (fallback)', () => {
 
   it('neutraliseText uses full-width brackets', () => {
     expect(neutraliseText('<at id=all>[x]')).toBe('＜at id=all>［x］');
+  });
+});
+
+describe('charts', () => {
+  // A small VChart spec of the shape the weekly summary sends.
+  const spec = (units: number) => ({
+    type: 'bar',
+    data: [{ id: 'status', values: Array.from({ length: units * 5 }, (_, i) => ({ unit: `单位${Math.floor(i / 5)}`, status: `状态${i % 5}`, count: i })) }],
+    xField: 'unit',
+    yField: 'count',
+    seriesField: 'status',
+    stack: true,
+  });
+  const tags = (card: LarkCard) => card.body.elements.map((e) => e.tag);
+
+  it('an options chart is the last element of the first card, and the card passes the fake’s checks', () => {
+    const [card, ...rest] = renderCards({ title: '督办周报', blocks: [{ kind: 'text', text: '本周汇总' }] }, { chart: spec(4) });
+    expect(rest).toHaveLength(0);
+    expect(tags(card!)).toEqual(['markdown', 'chart']);
+    expect(card!.body.elements[1]).toEqual({ tag: 'chart', aspect_ratio: '16:9', chart_spec: spec(4) });
+    expect(() => checkCard(card)).not.toThrow();
+  });
+
+  it('room for the chart is kept in the first card of a long reply; every part stays under the limit', () => {
+    const rows = Array.from({ length: 400 }, (_, i) => [`县发展和改革局第${i}科室`, String(i), '已报']);
+    const cards = renderCards({ title: '督办周报', blocks: [{ kind: 'table', columns: ['单位', '任务', '报送'], rows }] }, { chart: spec(30) });
+    expect(cards.length).toBeGreaterThan(1);
+    expect(tags(cards[0]!).at(-1)).toBe('chart');
+    expect(cards.slice(1).every((c) => !tags(c).includes('chart'))).toBe(true);
+    for (const c of cards) expect(bytes(c)).toBeLessThanOrEqual(CARD_LIMIT_BYTES);
+    // No row lost to make room.
+    expect(cards.flatMap((c) => c.body.elements.filter((e) => e.tag === 'table')).reduce((n, t) => n + (t.rows as unknown[]).length, 0)).toBe(400);
+  });
+
+  it('a chart bigger than a card is left out rather than breaking the card', () => {
+    const [card] = renderCards({ blocks: [{ kind: 'text', text: '汇总' }] }, { chart: spec(400) });
+    expect(tags(card!)).toEqual(['markdown']);
+  });
+
+  it('a chart block is drawn where it stands; without charts (or as text) its fallback stands there', () => {
+    const reply: Reply = {
+      blocks: [
+        { kind: 'table', columns: ['单位', '任务'], rows: [['县财政局', '4']] },
+        { kind: 'chart', spec: spec(2), fallback: { kind: 'divider' } },
+        { kind: 'text', text: '红灯事项' },
+      ],
+    };
+    const [card] = renderCards(reply);
+    expect(tags(card!)).toEqual(['table', 'chart', 'markdown']);
+    expect(() => checkCard(card)).not.toThrow();
+    expect(tags(withoutCharts(card!))).toEqual(['table', 'hr', 'markdown']);
+    expect(renderTexts(reply)[0]).toBe('单位 | 任务\n县财政局 | 4\n——————\n红灯事项');
+    // An options chart has no fallback: it simply goes.
+    const [withOpt] = renderCards({ blocks: [{ kind: 'text', text: '汇总' }] }, { chart: spec(2) });
+    expect(tags(withoutCharts(withOpt!))).toEqual(['markdown']);
+  });
+
+  it('a chart block too big for a card shows its fallback', () => {
+    const [card] = renderCards({ blocks: [{ kind: 'chart', spec: spec(400), fallback: { kind: 'note', text: '图表过大' } }] });
+    expect(tags(card!)).toEqual(['markdown']);
+    expect(decode(markdownOf(card!)[0]!)).toBe('图表过大');
+  });
+
+  it('the fake refuses a chart whose spec is not an object with a type (as Lark refuses a bad chart)', () => {
+    const card = (chart_spec: unknown) => ({ schema: '2.0', body: { elements: [{ tag: 'chart', aspect_ratio: '16:9', chart_spec }] } });
+    expect(() => checkCard(card({ type: 'bar', data: [] }))).not.toThrow();
+    for (const bad of [undefined, 'bar', [{ type: 'bar' }], { data: [] }, { type: '' }]) expect(() => checkCard(card(bad))).toThrow(/chart_spec/);
+    expect(() => checkCard({ schema: '2.0', body: { elements: [{ tag: 'chart', aspect_ratio: '3:1', chart_spec: { type: 'bar' } }] } })).toThrow(/aspect_ratio/);
   });
 });

@@ -6,6 +6,10 @@ import type { Reply } from '../../../src/chat/types.js';
 import { silentLogger, type CapturedLogger } from '../../../src/log.js';
 import { startFakeLark, type FakeLark } from '../../fakes/lark-server.js';
 import { newMessageId } from '../../fakes/lark-events.js';
+import { seedPlans } from '../../transcripts/seeds.js';
+import { weeklyChartSpec } from '../../../src/summary/chart.js';
+import { gatherSummary } from '../../../src/summary/gather.js';
+import { weeklyReply } from '../../../src/summary/render.js';
 
 const CHAT = 'oc_send_test';
 const answer: Reply = { title: '减税降费', tone: 'blue', blocks: [{ kind: 'fields', items: [{ label: '牵头单位', value: '县税务局' }] }] };
@@ -145,6 +149,62 @@ describe('LarkMessenger', () => {
     await messenger.updateCard(card!.messageId, { title: '已更新', tone: 'green', blocks: [{ kind: 'text', text: '进展：已完成' }] });
     expect(fake.updates).toHaveLength(1);
     expect(JSON.stringify(fake.updates[0]!.content)).toContain('已完成');
+  });
+});
+
+describe('LarkMessenger: charts and files', () => {
+  const spec = { type: 'bar', data: [{ id: 'status', values: [{ unit: '县财政局', status: '已办结', count: 1 }] }], xField: 'unit', yField: 'count', seriesField: 'status' };
+  const tagsOf = (content: unknown) => (content as { body: { elements: Array<{ tag: string }> } }).body.elements.map((e) => e.tag);
+
+  it('a chart passed to sendToChat is drawn at the end of the first card', async () => {
+    const sent = await messenger.sendToChat(CHAT, answer, 'u-chart', { chart: spec });
+    expect(sent.map((s) => s.msgType)).toEqual(['interactive']);
+    expect(tagsOf(fake.sent[0]!.content)).toEqual(['markdown', 'chart']);
+    expect((fake.sent[0]!.content as { body: { elements: Array<Record<string, unknown>> } }).body.elements[1]).toEqual({ tag: 'chart', aspect_ratio: '16:9', chart_spec: spec });
+  });
+
+  it('a card refused for its chart (230099) goes again without the chart, still a card, under a new uuid', async () => {
+    fake.failNext({ path: '/open-apis/im/v1/messages' }, { status: 400, code: 230099, msg: 'Failed to create card content' });
+    const sent = await messenger.sendToChat(CHAT, answer, 'u-chart-refused', { chart: spec });
+    expect(sent).toEqual([expect.objectContaining({ msgType: 'interactive', uuid: 'u-chart-refused-n0' })]);
+    expect(fake.sent).toHaveLength(1);
+    expect(tagsOf(fake.sent[0]!.content)).toEqual(['markdown']);
+    expect(JSON.stringify(fake.sent[0]!.content)).toContain('县税务局');
+    expect(log.lines.some((l) => l.evt === 'lark_chart_rejected' && l.code === 230099)).toBe(true);
+  });
+
+  it('a chart the platform cannot build (here: a spec without a type, refused by the fake’s checks) does not cost the message', async () => {
+    const reply: Reply = { title: '周报', blocks: [{ kind: 'text', text: '汇总' }, { kind: 'chart', spec: { data: [] }, fallback: { kind: 'note', text: '（图表略）' } }] };
+    const sent = await messenger.sendToChat(CHAT, reply, 'u-chart-bad');
+    expect(sent.map((s) => s.msgType)).toEqual(['interactive']);
+    expect(tagsOf(fake.sent[0]!.content)).toEqual(['markdown', 'markdown']);
+    expect(JSON.stringify(fake.sent[0]!.content)).toContain('图表略');
+  });
+
+  it('when the card is refused again without the chart, the reply goes out as text', async () => {
+    fake.failNext({ path: '/open-apis/im/v1/messages' }, { status: 400, code: 230099, msg: 'Failed to create card content' }, 2);
+    const sent = await messenger.sendToChat(CHAT, answer, 'u-chart-text', { chart: spec });
+    expect(sent.map((s) => s.msgType)).toEqual(['text']);
+    expect((fake.sent[0]!.content as { text: string }).text).toContain('县税务局');
+  });
+
+  it('a retried send with a refused chart posts once (same uuids each time)', async () => {
+    fake.failNext({ path: '/open-apis/im/v1/messages' }, { status: 400, code: 230099, msg: 'Failed to create card content' });
+    const a = await messenger.sendToChat(CHAT, answer, 'u-chart-retry', { chart: spec });
+    fake.failNext({ path: '/open-apis/im/v1/messages' }, { status: 400, code: 230099, msg: 'Failed to create card content' });
+    const b = await messenger.sendToChat(CHAT, answer, 'u-chart-retry', { chart: spec });
+    expect(b[0]!.messageId).toBe(a[0]!.messageId);
+    expect(fake.sentTo(CHAT)).toHaveLength(1);
+  });
+
+  it('the weekly summary of the bundled seeds goes out with its chart in the first card, every card accepted', async () => {
+    const plans = seedPlans();
+    const summary = await gatherSummary({ plans, tenant: 'local', now: new Date('2022-12-22T10:00:00+08:00') });
+    expect(summary.units.length).toBeGreaterThan(30);
+    const sent = await messenger.sendToChat(CHAT, weeklyReply(summary), 'u-weekly-seeds', { chart: weeklyChartSpec(summary) });
+    expect(sent.every((s) => s.msgType === 'interactive')).toBe(true);
+    const charts = fake.sent.flatMap((m, i) => tagsOf(m.content).filter((t) => t === 'chart').map(() => i));
+    expect(charts).toEqual([0]);
   });
 });
 
