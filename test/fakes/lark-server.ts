@@ -5,7 +5,8 @@
  * token, send, reply, PATCH card, chats, chat members, bot info, image/file
  * upload. It checks Bearer tokens, dedupes on `uuid` for an hour, can fail on
  * demand (429 with x-ogw-ratelimit-reset, 5xx, any business code, revoked
- * tokens), can enforce rate limits, and records every message it accepted.
+ * tokens), can enforce rate limits, and records every message it accepted
+ * (cards, text, and file messages naming an uploaded file_key).
  *
  * Card checks follow our reading of card JSON 2.0 (known tags and
  * properties; unknown ones are rejected as Lark does with 230099). They catch
@@ -27,7 +28,7 @@ export interface SentRecord {
   chatId: string;
   receiveIdType: string;
   msgType: string;
-  /** Parsed `content` (card object or `{text}`). */
+  /** Parsed `content` (card object, `{text}` or `{file_key}`). */
   content: unknown;
   rawContent: string;
   uuid?: string;
@@ -84,7 +85,8 @@ export interface FakeLark {
   /** Every message accepted (uuid repeats are not recorded twice). */
   readonly sent: SentRecord[];
   readonly updates: Array<{ messageId: string; content: unknown; time: number }>;
-  readonly uploads: Array<{ kind: 'image' | 'file'; fields: Record<string, string>; bytes: number; key: string }>;
+  /** Every accepted upload, with the bytes received. */
+  readonly uploads: Array<{ kind: 'image' | 'file'; fields: Record<string, string>; bytes: number; data: Buffer; key: string }>;
   readonly calls: CallRecord[];
   readonly tokenRequests: number;
   addChat(chat: FakeChat): void;
@@ -214,12 +216,13 @@ export function checkCard(card: unknown): void {
 
 // ---- multipart (uploads) --------------------------------------------------
 
-function parseMultipart(body: Buffer, contentType: string): { fields: Record<string, string>; fileBytes: number } {
+function parseMultipart(body: Buffer, contentType: string): { fields: Record<string, string>; fileBytes: number; data: Buffer } {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
   if (!m) bad(234001, 'invalid multipart');
   const boundary = Buffer.from(`--${m![1] ?? m![2]}`);
   const fields: Record<string, string> = {};
   let fileBytes = 0;
+  const files: Buffer[] = [];
   let pos = body.indexOf(boundary);
   for (let guard = 0; pos >= 0 && guard < 100; guard += 1) {
     const next = body.indexOf(boundary, pos + boundary.length);
@@ -229,11 +232,13 @@ function parseMultipart(body: Buffer, contentType: string): { fields: Record<str
     const head = part.subarray(0, split).toString('utf8');
     const content = part.subarray(split + 4);
     const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
-    if (/filename=|content-type: application\/octet-stream/i.test(head)) fileBytes += content.length;
-    else fields[name] = content.toString('utf8');
+    if (/filename=|content-type: application\/octet-stream/i.test(head)) {
+      fileBytes += content.length;
+      files.push(Buffer.from(content));
+    } else fields[name] = content.toString('utf8');
     pos = next;
   }
-  return { fields, fileBytes };
+  return { fields, fileBytes, data: Buffer.concat(files) };
 }
 
 // ---- long connection: pbbp2.Frame over WebSocket, both by hand ------------
@@ -439,6 +444,11 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     } else if (msgType === 'text') {
       if (size > TEXT_LIMIT) bad(230025, 'text content exceeds 150 KB');
       if (typeof (parsed as { text?: unknown }).text !== 'string') bad(230001, 'text content needs "text"');
+    } else if (msgType === 'file') {
+      // A file message names an upload of this app by its key.
+      const key = (parsed as { file_key?: unknown }).file_key;
+      if (typeof key !== 'string' || !key) bad(230001, 'file content needs "file_key"');
+      if (!uploads.some((u) => u.kind === 'file' && u.key === key)) bad(230001, `file_key ${String(key)} not found`);
     } else {
       bad(230001, `unsupported msg_type ${msgType}`);
     }
@@ -633,17 +643,17 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
       re: /^\/open-apis\/im\/v1\/(images|files)$/,
       auth: true,
       fn: (req, body, _q, [what]) => {
-        const { fields, fileBytes } = parseMultipart(body, String(req.headers['content-type'] ?? ''));
+        const { fields, fileBytes, data } = parseMultipart(body, String(req.headers['content-type'] ?? ''));
         if (fileBytes === 0) bad(234006, 'empty file');
         if (what === 'images') {
           if (fields.image_type !== 'message' && fields.image_type !== 'avatar') bad(234001, 'invalid image_type');
           const key = `img_v3_${hex(12)}`;
-          uploads.push({ kind: 'image', fields, bytes: fileBytes, key });
+          uploads.push({ kind: 'image', fields, bytes: fileBytes, data, key });
           return { code: 0, msg: 'success', data: { image_key: key } };
         }
         if (!fields.file_type || !fields.file_name) bad(234001, 'file_type and file_name required');
         const key = `file_v3_${hex(12)}`;
-        uploads.push({ kind: 'file', fields, bytes: fileBytes, key });
+        uploads.push({ kind: 'file', fields, bytes: fileBytes, data, key });
         return { code: 0, msg: 'success', data: { file_key: key } };
       },
     },

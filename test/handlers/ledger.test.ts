@@ -110,17 +110,18 @@ describe('file sinks', () => {
     }
   });
 
-  it('Lark: the real messenger uploads the workbook to the (fake) Open API as an xls file, then the file message is posted', async () => {
-    const posted: Array<{ chatId: string; fileKey: string; uuid: string }> = [];
-    const lark = larkFileSink({
-      uploadFile: (input) => h.messenger.uploadFile(input),
-      sendFile: async (chatId, fileKey, uuid) => void posted.push({ chatId, fileKey, uuid }),
-    });
+  it('Lark: the real messenger uploads the workbook to the (fake) Open API as an xls file, then posts the file message once', async () => {
+    const lark = larkFileSink(h.messenger);
     const data = sink.files[0]!.data;
     const message = { platform: 'lark', tenant: 'tn', chatId: SUP_CHAT, chatType: 'group', senderId: SUP, text: '/台账', mentionsBot: true, messageId: 'om_ledger1' } as const;
     expect(await lark.send(message, { name: '台账-2025-07-03.xlsx', data })).toEqual({ kind: 'uploaded' });
     const upload = h.fake.uploads.at(-1)!;
     expect(upload).toMatchObject({ kind: 'file', bytes: data.length, fields: { file_type: 'xls', file_name: '台账-2025-07-03.xlsx' } });
-    expect(posted).toEqual([{ chatId: SUP_CHAT, fileKey: upload.key, uuid: 'om_ledger1-file' }]);
+    expect(upload.data.equals(data)).toBe(true);
+    const files = () => h.fake.sentTo(SUP_CHAT).filter((m) => m.msgType === 'file');
+    expect(files()).toEqual([expect.objectContaining({ content: { file_key: upload.key }, uuid: 'om_ledger1-file' })]);
+    // The same message handled again (a re-push that slipped past dedupe) uploads again but posts no second file.
+    await lark.send(message, { name: '台账-2025-07-03.xlsx', data });
+    expect(files()).toHaveLength(1);
   });
 });

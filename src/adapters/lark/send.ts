@@ -50,7 +50,7 @@ export function chartlessUuid(base: string, part: number): string {
 
 export interface SentMessage {
   messageId: string;
-  msgType: 'interactive' | 'text';
+  msgType: 'interactive' | 'text' | 'file';
   uuid: string;
 }
 
@@ -78,6 +78,8 @@ export interface LarkMessenger {
   replyTo(messageId: string, reply: Reply, idx: number): Promise<SentMessage[]>;
   /** Post into a chat; the caller's uuid makes the send idempotent (reminders). */
   sendToChat(chatId: string, reply: Reply, uuid: string, extras?: SendExtras): Promise<SentMessage[]>;
+  /** Post an uploaded file (uploadFile's key) into a chat, idempotently per uuid. */
+  sendFile(chatId: string, fileKey: string, uuid: string): Promise<SentMessage>;
   /** Post to one user's p2p chat with the bot (bot-menu clicks carry no chat id). */
   sendToUser(openId: string, reply: Reply, uuid: string): Promise<SentMessage[]>;
   /** Replace a sent card's content (progress updates). */
@@ -232,6 +234,19 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
     },
     sendToChat(chatId, reply, uuid, extras) {
       return deliver({ kind: 'create', receiveIdType: 'chat_id', receiveId: chatId }, reply, fitUuid(uuid), extras);
+    },
+    async sendFile(chatId, fileKey, uuid) {
+      const target: Target = { kind: 'create', receiveIdType: 'chat_id', receiveId: chatId };
+      const u = fitUuid(uuid);
+      try {
+        const id = await sendOne(target, 'file', JSON.stringify({ file_key: fileKey }), u);
+        log.info({ evt: 'lark_sent', chatId, uuid: u, msgType: 'file', messageId: id }, 'file sent');
+        return { messageId: id, msgType: 'file', uuid: u };
+      } catch (e) {
+        const err = e instanceof LarkApiError ? e : new LarkApiError('send', 0, 0, String(e));
+        log.error({ evt: 'lark_send_failed', chatId, uuid: u, msgType: 'file', ...err.toLog() }, 'file send failed');
+        throw err;
+      }
     },
     sendToUser(openId, reply, uuid) {
       return deliver({ kind: 'create', receiveIdType: 'open_id', receiveId: openId }, reply, fitUuid(uuid));

@@ -206,6 +206,23 @@ describe('LarkMessenger: charts and files', () => {
     const charts = fake.sent.flatMap((m, i) => tagsOf(m.content).filter((t) => t === 'chart').map(() => i));
     expect(charts).toEqual([0]);
   });
+
+  it('sendFile posts an uploaded file into the chat as a file message, once per uuid', async () => {
+    const key = await messenger.uploadFile({ fileName: '台账.xlsx', fileType: 'xls', data: Buffer.from('PK fake xlsx bytes') });
+    const a = await messenger.sendFile(CHAT, key, 'om_x-file');
+    const b = await messenger.sendFile(CHAT, key, 'om_x-file');
+    expect(a).toMatchObject({ msgType: 'file', uuid: 'om_x-file' });
+    expect(b.messageId).toBe(a.messageId);
+    expect(fake.sentTo(CHAT)).toEqual([expect.objectContaining({ msgType: 'file', content: { file_key: key } })]);
+  });
+
+  it('a file message naming no upload is refused, and the error says so', async () => {
+    const err = (await messenger.sendFile(CHAT, 'file_v3_nosuchkey', 'u-file-bad').catch((e: unknown) => e)) as LarkApiError;
+    expect(err).toBeInstanceOf(LarkApiError);
+    expect(err.code).toBe(230001);
+    expect(fake.sent).toHaveLength(0);
+    expect(log.lines.some((l) => l.evt === 'lark_send_failed' && l.msgType === 'file')).toBe(true);
+  });
 });
 
 describe('LarkMessenger under the platform’s rate limits', () => {
