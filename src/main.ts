@@ -11,6 +11,9 @@ import { loadPlans } from './plans/load.js';
 import { createBot } from './chat/bot.js';
 import { startConsole } from './adapters/console/index.js';
 import { systemClock } from './chat/types.js';
+import { createProgressFeatures } from './progress/features.js';
+import { dirFileSink, larkFileSink } from './summary/file-sink.js';
+import type { LarkHandle } from './adapters/lark/index.js';
 
 async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -53,7 +56,28 @@ async function main(): Promise<number> {
     if (!consoleMode) return 1;
   }
 
-  const bot = createBot({ plans, clock: systemClock, log });
+  // The Lark messenger exists only after startLark; features that send take a getter.
+  const lark: { handle?: LarkHandle } = {};
+  const messenger = () => {
+    if (!lark.handle) throw new Error('Lark is not started');
+    return lark.handle.messenger;
+  };
+  const progress = redis.ok
+    ? createProgressFeatures({ redis: redis.conns.client, config, plans, log, messenger: () => lark.handle?.messenger })
+    : undefined;
+  const bot = createBot({
+    plans,
+    clock: systemClock,
+    log,
+    ...(progress ? { roleOf: (m) => progress.roleOf(m), progress: progress.services } : {}),
+    files: consoleMode
+      ? dirFileSink(config.dataDir)
+      : larkFileSink({
+          uploadFile: (input) => messenger().uploadFile(input),
+          sendFile: (chatId, key, uuid) => messenger().sendFile(chatId, key, uuid),
+        }),
+  });
+
   if (consoleMode) {
     const tasks = plans.ledger.documents.reduce((n, d) => n + d.tasks.length, 0);
     await startConsole({
@@ -63,13 +87,14 @@ async function main(): Promise<number> {
       log,
       banner: `督办 已载入 ${plans.ledger.documents.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。`,
     });
+    await progress?.settle();
     if (redis.ok) await redis.close();
     return 0;
   }
 
-  if (!redis.ok) return 1;
+  if (!redis.ok || !progress) return 1;
   const { startServices } = await import('./services.js');
-  await startServices({ config, plans, bot, redis, log });
+  await startServices({ config, plans, bot, redis, progress, lark, log });
   return 0;
 }
 

@@ -1,27 +1,42 @@
 /**
  * The long-running side of `npm start` when Lark credentials are configured:
- * Redis connections, the Lark adapter, and shutdown. Kept apart from main.ts
- * so the terminal chat never loads the Lark SDK.
+ * the Lark adapter, reminder planning and delivery on BullMQ, the weekly
+ * rhythm, and an orderly shutdown. Kept apart from main.ts so the terminal
+ * chat never loads the Lark SDK or BullMQ workers.
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Plans } from './chat/context.js';
 import type { Bot } from './chat/types.js';
 import type { RedisConnections } from './redis/connection.js';
-import { startLark } from './adapters/lark/index.js';
+import type { ProgressFeatures } from './progress/features.js';
+import { startLark, type LarkHandle } from './adapters/lark/index.js';
+import { createMessenger } from './adapters/lark/send.js';
+import { createReminderQueue } from '../jobs/reminder-queue.js';
+import { createDeliveryQueue } from '../jobs/delivery-queue.js';
+import { createReminderWorker } from '../jobs/reminder-worker.js';
+import { createDeliveryWorker } from '../jobs/delivery-worker.js';
+import { planReminderJobs } from '../jobs/plan-reminders.js';
+import { startDailyReplan } from '../jobs/replan-scheduler.js';
+import { startWeekly } from '../jobs/weekly.js';
+import { scanTenants } from '../jobs/weekly-tenants.js';
 
 export interface ServiceDeps {
   config: Config;
   plans: Plans;
   bot: Bot;
   redis: { conns: RedisConnections; close(): Promise<void> };
+  progress: ProgressFeatures;
+  /** Filled here; the bot's features read the messenger through it. */
+  lark: { handle?: LarkHandle };
   log: Logger;
 }
 
 export async function startServices(deps: ServiceDeps): Promise<void> {
-  const { config, log } = deps;
+  const { config, plans, progress, log } = deps;
   const lark = config.lark!;
-  const redis = deps.redis;
+  const { client, queue: connection } = deps.redis.conns;
+  const prefix = config.redis.queuePrefix;
 
   const handle = await startLark({
     config: {
@@ -36,9 +51,61 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
       eventMaxAgeSeconds: lark.eventMaxAgeSeconds,
     },
     bot: deps.bot,
-    redis: redis.conns.client as never,
+    redis: client,
+    log,
+    onCardAction: progress.onCardAction,
+  });
+  deps.lark.handle = handle;
+
+  // Reminders: the delivery worker owns retries and rate limits, so its sender does not retry.
+  const sender = createMessenger({ client: handle.client, log, retry: { maxAttempts: 1 } });
+  const send = progress.withCardRefs((chatId, reply, uuid: string) => sender.sendToChat(chatId, reply, uuid));
+  const reminderQueue = createReminderQueue({ connection, prefix });
+  const deliveryQueue = createDeliveryQueue({ connection, prefix });
+  const reminderWorker = createReminderWorker({
+    connection,
+    deliveryQueue,
+    redis: client,
+    bindings: progress.bindings,
+    supervisorsChat: () => config.roles.supervisorChatId,
+    isDone: progress.isDone,
+    log,
+    prefix,
+  });
+  const deliveryWorker = createDeliveryWorker({ connection, redis: client, send, bindings: progress.bindings, log, prefix });
+
+  // A tenant is known once one of its chats binds or reports; plan for each, now and every hour,
+  // so a new binding starts receiving reminders within the hour. Syncs are idempotent.
+  const reminderConfig = {
+    time: `${String(config.reminders.time.hour).padStart(2, '0')}:${String(config.reminders.time.minute).padStart(2, '0')}`,
+    offsets: config.reminders.offsetsDays,
+    escalateAfterWorkdays: config.reminders.escalateAfterWorkdays,
+  };
+  const replan = async () => {
+    for (const tenant of await scanTenants(client)) {
+      const report = await planReminderJobs(
+        { tenant, ledger: plans.ledger, config: reminderConfig, resolveUnit: (name) => plans.units.entryOf(name)?.entry.name },
+        { queue: reminderQueue, redis: client, log, prefix },
+      );
+      log.info({ evt: 'reminders_planned', ...report }, 'reminders planned');
+    }
+  };
+  await replan().catch((e: unknown) => log.error({ evt: 'reminders_plan_failed', err: String(e) }, 'reminder planning failed'));
+  const replanner = await startDailyReplan({ connection, prefix, pattern: '7 * * * *', run: replan, log });
+
+  const weekly = await startWeekly({
+    redis: { queue: connection },
+    config,
+    plans,
+    store: progress.store,
+    bindings: progress.bindings,
+    send: progress.withCardRefs((chatId, reply, uuid: string, extras?: Parameters<typeof handle.messenger.sendToChat>[3]) =>
+      handle.messenger.sendToChat(chatId, reply, uuid, extras),
+    ),
+    tenants: () => scanTenants(client),
     log,
   });
+
   log.info({ evt: 'started', mode: handle.mode, port: handle.port }, `督办 listening (${handle.mode})`);
 
   let stopping = false;
@@ -46,8 +113,15 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ evt: 'stopping', signal }, 'shutting down');
-    await handle.stop().catch((e: unknown) => log.error({ err: e }, 'lark stop failed'));
-    await redis.close();
+    const step = (name: string, f: () => Promise<unknown>) => f().catch((e: unknown) => log.error({ evt: 'stop_failed', step: name, err: String(e) }));
+    await step('lark', () => handle.stop());
+    await step('weekly', () => weekly.stop());
+    await step('replan', () => replanner.close());
+    // Graceful close: a forced close can leave a job active until the stalled check frees it.
+    await step('workers', () => Promise.all([reminderWorker.close(), deliveryWorker.close()]));
+    await step('queues', () => Promise.all([reminderQueue.close(), deliveryQueue.close()]));
+    await step('progress', () => progress.settle());
+    await step('redis', () => deps.redis.close());
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLark, type FakeLark } from './fakes/lark-server.js';
+import { postEvent, textMessage, type EventContext } from './fakes/lark-events.js';
+import { connectTestRedis, testRedisUrl } from './support/redis.js';
+
+// `npm start` as a user runs it: the real entry point in a child process, real Redis,
+// the real Lark SDK talking to the fake Open API over loopback.
+const ROOT = join(import.meta.dirname, '..');
+
+function run(env: Record<string, string>, input?: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', REDIS_URL: testRedisUrl(), REDIS_AUTOSTART: 'false', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  if (input !== undefined) child.stdin!.end(input);
+  return child;
+}
+
+async function collect(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+describe('npm start', () => {
+  beforeAll(async () => {
+    (await connectTestRedis()).disconnect(); // fails loudly without Redis
+  });
+
+  it('answers piped questions in the terminal and exits', async () => {
+    const out = await collect(run({}, '减税降费谁牵头\n/文件\n'));
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('牵头单位：县税务局');
+    expect(out.stdout).toContain('2022年庆元县政务公开工作要点');
+    expect(out.stdout).toMatch(/共 5 份文件，\d+ 项任务/);
+  });
+
+  it('says which setting is wrong and does not start', async () => {
+    const out = await collect(run({ PORT: 'abc', LARK_APP_ID: 'cli_a1b2c3d4e5f60718' }));
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toMatch(/PORT/);
+    expect(out.stderr).toMatch(/LARK_APP_SECRET/);
+  });
+
+  describe('with Lark credentials', () => {
+    let lark: FakeLark;
+    let child: ChildProcess;
+    let port: number;
+    let stderr = '';
+    const ctx: EventContext = { appId: '', tenantKey: `tk_main_${Date.now()}`, verificationToken: 'vt-main-test', encryptKey: 'ek-main-test' };
+
+    beforeAll(async () => {
+      lark = await startFakeLark({ chats: [{ chatId: 'oc_main_p2p', name: 'p2p', members: [{ openId: 'ou_user_main', name: '张三' }] }] });
+      ctx.appId = lark.appId;
+      port = await freePort();
+      child = run({
+        LARK_APP_ID: lark.appId,
+        LARK_APP_SECRET: lark.appSecret,
+        LARK_DOMAIN: lark.url,
+        LARK_ENCRYPT_KEY: ctx.encryptKey,
+        LARK_VERIFICATION_TOKEN: ctx.verificationToken,
+        PORT: String(port),
+        QUEUE_PREFIX: `{duban-main-${Date.now()}}`,
+        LOG_LEVEL: 'info',
+      });
+      child.stderr!.on('data', (d) => (stderr += d));
+      // Bounded wait for the start-up line.
+      const deadline = Date.now() + 30_000;
+      while (!stderr.includes('"evt":"started"')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bot did not start:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }, 40_000);
+
+    afterAll(async () => {
+      if (child && child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      await lark?.close();
+    });
+
+    it('answers a signed message in its chat, once even when Lark re-pushes it', async () => {
+      const msg = textMessage(ctx, { chatId: 'oc_main_p2p', chatType: 'p2p', senderOpenId: 'ou_user_main', text: '减税降费谁牵头' });
+      lark.registerMessage(msg.messageId, 'oc_main_p2p');
+      const url = `http://127.0.0.1:${port}/lark/events`;
+      const first = await postEvent(url, ctx, msg.body);
+      expect(first.status).toBe(200);
+      const [sent] = await lark.waitForSent(1, 10_000);
+      expect(JSON.stringify(sent!.content)).toContain('县税务局');
+      await postEvent(url, ctx, msg.body); // at-least-once delivery
+      const again = textMessage(ctx, { chatId: 'oc_main_p2p', chatType: 'p2p', senderOpenId: 'ou_user_main', text: '/文件' });
+      lark.registerMessage(again.messageId, 'oc_main_p2p');
+      await postEvent(url, ctx, again.body);
+      await lark.waitForSent(2, 10_000);
+      expect(lark.sent).toHaveLength(2); // the re-push produced no second answer
+    });
+
+    it('refuses a forged push', async () => {
+      const msg = textMessage(ctx, { chatId: 'oc_main_p2p', chatType: 'p2p', senderOpenId: 'ou_user_main', text: '/帮助' });
+      const res = await postEvent(`http://127.0.0.1:${port}/lark/events`, { ...ctx, encryptKey: 'not-the-key' }, msg.body);
+      expect(res.status).toBe(401);
+    });
+
+    it('stops cleanly on SIGTERM', async () => {
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+    }, 20_000);
+  });
+});
