@@ -6,6 +6,8 @@ import { decide, submitReport, type Actor } from '../../progress/report.js';
 import { taskById } from '../../progress/resolve-task.js';
 import type { ProgressServices } from '../../progress/services.js';
 import { REPORT_STATUS_LABEL, type ReportStatus } from '../../progress/types.js';
+import { CALL_CARD } from '../../summary/call.js';
+import { callCardFor } from '../../summary/gather.js';
 import type { CardActionHook } from './dispatch.js';
 import type { CardActionEvent } from './events.js';
 import { renderCards } from './render-card.js';
@@ -17,6 +19,9 @@ import { renderCards } from './render-card.js';
  * - {action:'progress', taskId, unit, status}: a member of the unit's bound
  *   group (clicking in that group) or an admin; the event is appended and the
  *   card is replaced by one showing the new state (buttons kept while open);
+ *   with card:'weekly-call' the button sits on the weekly 催报 card listing
+ *   several tasks, which is re-rendered for the unit as it now stands, so the
+ *   other tasks keep their buttons;
  * - {action:'confirm', taskId, unit}: a supervisor; the card shows the decision;
  * - {action:'return', …}: a return needs a reason, which a button cannot carry,
  *   so the toast asks for "/退回 原因" as a reply to the card (nothing recorded).
@@ -25,7 +30,7 @@ import { renderCards } from './render-card.js';
 
 const STATUS = z.enum(['done', 'in-progress', 'difficulty', 'not-started', 'blocked']);
 export const CardValue = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('progress'), taskId: z.string().min(1), unit: z.string().min(1), status: STATUS }),
+  z.object({ action: z.literal('progress'), taskId: z.string().min(1), unit: z.string().min(1), status: STATUS, card: z.string().optional() }),
   z.object({ action: z.literal('confirm'), taskId: z.string().min(1), unit: z.string().min(1) }),
   z.object({ action: z.literal('return'), taskId: z.string().min(1), unit: z.string().min(1) }),
 ]);
@@ -36,6 +41,11 @@ export interface CardActionDeps {
   plans: Plans | (() => Plans);
   log: Logger;
   now?: () => Date;
+  /**
+   * When this week's summary goes out ("7月4日（周五）16:00"), for the
+   * re-rendered 催报 card's "请于…前"; without it the card says "请尽快".
+   */
+  summaryDay?: (now: Date) => string | undefined;
 }
 
 type Toast = 'success' | 'error' | 'info' | 'warning';
@@ -87,6 +97,19 @@ export function createCardActionHook(deps: CardActionDeps): CardActionHook {
       // Replies to this card ("/进展 推进中 说明") now know the task without a card ref from delivery.
       if (messageId) await svc.cardRefs.remember(messageId, { taskId: hit.task.id, unit: result.unit }).catch(() => undefined);
       const label = result.before?.state === 'closed' ? `已记录：${REPORT_STATUS_LABEL[status]}（任务已办结，状态不变）` : `已记录：${REPORT_STATUS_LABEL[status]}`;
+      if (value.card === CALL_CARD) {
+        // The 催报 card lists the unit's open tasks: show them all as they now stand.
+        const at = now();
+        const summaryDay = deps.summaryDay?.(at);
+        try {
+          const reply = await callCardFor({ plans, tenant: actor.tenant, store: svc.store, now: at, unit: result.unit, ...(summaryDay ? { summaryDay } : {}) });
+          return { ...toast('success', label), card: { type: 'raw', data: renderCards(reply)[0] } };
+        } catch (err) {
+          // Recorded already; leave the card as it is rather than shrink it to one task.
+          log.error({ event: 'progress.call_card_failed', ...ctx, err: err instanceof Error ? err.message : String(err) }, 'could not re-render the 催报 card');
+          return toast('success', label);
+        }
+      }
       return { ...toast('success', label), card: { type: 'raw', data: renderCards(progressCard(hit, result.unit, result.progress))[0] } };
     }
 
