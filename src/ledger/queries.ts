@@ -2,7 +2,7 @@ import type { Deadline, Ledger, Recurring, Task } from '../plan/schema.js';
 import { periodEnds } from '../reminders/plan.js';
 import { foldTight } from '../search/fold.js';
 import { UnitDirectory, type UnitEntry } from '../units/directory.js';
-import { isGenericUnitName, sameKey, unitKey } from '../units/normalize.js';
+import { isGenericUnitName, keyString, unitKey } from '../units/normalize.js';
 
 /**
  * Ledger questions that are not text search: what does a unit lead (任务 发改局),
@@ -39,22 +39,39 @@ export type UnitTasks =
 /**
  * The units named in the plans, merged into the directory: a unit nobody has
  * put in units.yaml can still be asked about, and two spellings of one office
- * in the plans (县发改局, 县发展和改革局) become one entry.
+ * in the plans (县发改局, 县发展和改革局) become one entry. One pass over the
+ * names keyed by normalised key and level (a class of units by its folded
+ * text), first spelling the name, others its aliases; computed once per
+ * loaded ledger and directory (neither is ever mutated).
  */
 export function ledgerDirectory(ledger: Ledger, units: UnitDirectory): UnitDirectory {
-  const extra: UnitEntry[] = [];
+  let byUnits = directories.get(ledger);
+  if (!byUnits) directories.set(ledger, (byUnits = new WeakMap()));
+  let dir = byUnits.get(units);
+  if (!dir) byUnits.set(units, (dir = buildLedgerDirectory(ledger, units)));
+  return dir;
+}
+
+const directories = new WeakMap<Ledger, WeakMap<UnitDirectory, UnitDirectory>>();
+
+function buildLedgerDirectory(ledger: Ledger, units: UnitDirectory): UnitDirectory {
+  const extra = new Map<string, UnitEntry>();
+  const seen = new Set<string>();
   for (const doc of ledger.documents) {
     for (const t of doc.tasks) {
       for (const name of [...t.leads, ...t.co, ...t.clauses.flatMap((c) => [...c.leads, ...c.co])]) {
+        // A spelling already placed changes nothing (first-seen order is what matters).
+        if (seen.has(name)) continue;
+        seen.add(name);
         if (units.entryOf(name)) continue;
-        const k = unitKey(name);
-        const same = isGenericUnitName(name) ? extra.find((e) => foldTight(e.name) === foldTight(name)) : extra.find((e) => sameKey(unitKey(e.name), k) && unitKey(e.name).level === k.level);
-        if (!same) extra.push({ name, aliases: [] });
+        const key = isGenericUnitName(name) ? `generic|${foldTight(name)}` : keyString(unitKey(name));
+        const same = extra.get(key);
+        if (!same) extra.set(key, { name, aliases: [] });
         else if (foldTight(same.name) !== foldTight(name) && !same.aliases.includes(name)) same.aliases.push(name);
       }
     }
   }
-  return UnitDirectory.fromEntries([...units.all(), ...extra]);
+  return UnitDirectory.fromEntries([...units.all(), ...extra.values()]);
 }
 
 export function tasksForUnit(ledger: Ledger, units: UnitDirectory, query: string, opts: { today?: string } = {}): UnitTasks {
@@ -64,6 +81,13 @@ export function tasksForUnit(ledger: Ledger, units: UnitDirectory, query: string
   const lead: TaskRef[] = [];
   const co: TaskRef[] = [];
   const generic: TaskRef[] = [];
+  // A plan writes a few hundred names thousands of times: decide each spelling once.
+  const denoted = new Map<string, boolean>();
+  const denotes = (n: string) => {
+    let v = denoted.get(n);
+    if (v === undefined) denoted.set(n, (v = dir.denotes(unit, n)));
+    return v;
+  };
   for (const doc of ledger.documents) {
     for (const task of doc.tasks) {
       const base = { file: doc.file, docTitle: doc.title, path: task.path, title: task.title, taskId: task.id };
@@ -76,7 +100,7 @@ export function tasksForUnit(ledger: Ledger, units: UnitDirectory, query: string
         ...(isGeneric ? { generic: true } : {}),
       });
       const itemScope = { deadlines: task.deadlines, recurring: task.recurring };
-      const find = (names: string[]) => names.find((n) => dir.denotes(unit, n));
+      const find = (names: string[]) => names.find(denotes);
       const findGeneric = (names: string[]) => names.find((n) => isGenericUnitName(n) || task.genericUnits.includes(n));
       if (task.clauses.length >= 2) {
         // Clause-level: the unit leads only the clauses that name it.

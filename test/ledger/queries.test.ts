@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dueBetween, tasksForUnit } from '../../src/ledger/queries.js';
-import { UnitDirectory } from '../../src/units/directory.js';
+import { dueBetween, ledgerDirectory, tasksForUnit } from '../../src/ledger/queries.js';
+import type { Ledger } from '../../src/plan/schema.js';
+import { foldTight } from '../../src/search/fold.js';
+import { UnitDirectory, type UnitEntry } from '../../src/units/directory.js';
+import { isGenericUnitName, sameKey, unitKey } from '../../src/units/normalize.js';
+import { seedPlans } from '../transcripts/seeds.js';
 import { LISHUI, SONGYANG, plan } from '../fixtures/search/ledgers.js';
 
 const ledger = { documents: [SONGYANG, LISHUI] };
@@ -106,5 +110,60 @@ describe('dueBetween', () => {
 
   it('returns nothing for an empty window', () => {
     expect(dueBetween(ledger, '2023-05-01', '2023-05-30').filter((i) => i.kind === 'deadline')).toEqual([]);
+  });
+});
+
+/**
+ * The grouping ledgerDirectory did before it was keyed: every name compared
+ * with every entry so far (quadratic; kept here as the reference).
+ */
+function pairwiseDirectory(ledger: Ledger, units: UnitDirectory): UnitEntry[] {
+  const extra: UnitEntry[] = [];
+  for (const doc of ledger.documents) {
+    for (const t of doc.tasks) {
+      for (const name of [...t.leads, ...t.co, ...t.clauses.flatMap((c) => [...c.leads, ...c.co])]) {
+        if (units.entryOf(name)) continue;
+        const k = unitKey(name);
+        const same = isGenericUnitName(name)
+          ? extra.find((e) => foldTight(e.name) === foldTight(name))
+          : extra.find((e) => sameKey(unitKey(e.name), k) && unitKey(e.name).level === k.level);
+        if (!same) extra.push({ name, aliases: [] });
+        else if (foldTight(same.name) !== foldTight(name) && !same.aliases.includes(name)) same.aliases.push(name);
+      }
+    }
+  }
+  return [...units.all(), ...extra];
+}
+
+describe('ledgerDirectory', () => {
+  const seeds = seedPlans();
+
+  it('groups the seeds’ unit names exactly as the pairwise comparison did (with and without units.yaml)', () => {
+    for (const units of [seeds.units, UnitDirectory.empty()]) {
+      const expected = pairwiseDirectory(seeds.ledger, units);
+      expect(ledgerDirectory(seeds.ledger, units).all()).toEqual(expected);
+    }
+    // Not vacuous: the seeds name dozens of offices and classes of units.
+    const all = pairwiseDirectory(seeds.ledger, UnitDirectory.empty());
+    expect(all.length).toBeGreaterThan(40);
+    expect(all.some((e) => isGenericUnitName(e.name))).toBe(true);
+  });
+
+  it('merges two spellings of one office at the same level, keeps levels and classes apart', () => {
+    const task = (leads: string[], co: string[] = []) => ({ ...SONGYANG.tasks[0]!, leads, co, clauses: [] });
+    const l: Ledger = {
+      documents: [{ ...SONGYANG, tasks: [task(['县发改局', '市发改委']), task(['县发展和改革局'], ['各有关单位']), task(['各有关单位', '县发展改革局'])] }],
+    };
+    const entries = ledgerDirectory(l, UnitDirectory.empty()).all();
+    expect(entries).toEqual([
+      { name: '县发改局', aliases: ['县发展和改革局', '县发展改革局'] },
+      { name: '市发改委', aliases: [] },
+      { name: '各有关单位', aliases: [] },
+    ]);
+    expect(entries).toEqual(pairwiseDirectory(l, UnitDirectory.empty()));
+  });
+
+  it('is built once per loaded ledger and directory', () => {
+    expect(ledgerDirectory(seeds.ledger, seeds.units)).toBe(ledgerDirectory(seeds.ledger, seeds.units));
   });
 });
