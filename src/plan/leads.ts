@@ -40,7 +40,7 @@ function labelled(content: string): { leads: string[]; co: string[] } | undefine
 }
 
 const VERB_LEAD = '(?:按(?:照)?职责(?:分工)?|依职责|根据职责)?(?:分别)?(?:牵头负责|牵头落实|牵头实施|牵头推进|牵头组织|牵头|负责落实|具体负责|负责实施|负责推进|负责|主抓|落实|组织实施)';
-const VERB_CO = '(?:配合|参与|协助|协同|协办|共同负责)';
+const VERB_CO = '(?:按(?:照)?职责(?:分工)?|依职责)?(?:配合|参与|协助|协同|协办|共同负责|负责|落实)';
 
 /** "A、B分别牵头负责", "A牵头，B、C配合", "由A负责" -> units. */
 function verbal(content: string): { leads: string[]; co: string[] } | undefined {

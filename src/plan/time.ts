@@ -55,7 +55,7 @@ const RULES: Rule[] = [
   },
   // 年底前 / 2018年年底前 / 年内 / 年末
   {
-    re: new RegExp(`${LEAD_IN}(?:(${Y4}|明|今|本|当)\\s*年?\\s*)?(?:年底|年末)\\s*${BEFORE}?|${LEAD_IN}(?:(\\d{4})\\s*年|今年|本年度?)内`, 'g'),
+    re: new RegExp(`${LEAD_IN}(?:(${Y4}|明|今|本|当)\\s*年?\\s*)?(?:年底|年末)\\s*${BEFORE}?|${LEAD_IN}(?:(\\d{4})\\s*年|今年|本年度?|年度?)内`, 'g'),
     resolve: (m, y) => iso(yearOf(m[1] ?? m[2], y), 12, 31),
   },
   // 上半年 / 第三季度末 / 一季度前
@@ -84,6 +84,8 @@ export function findDeadlines(text: string, year: number, issuedOn?: string): De
       if (found.some((f) => at < f.end && end > f.at)) continue;
       const before = text.slice(Math.max(0, at - 4), at);
       if (NOT_A_DEADLINE_BEFORE.test(before) || /\d$/.test(before)) continue;
+      // "3年内" / "两年内" is a duration, not this year.
+      if (/^年度?内$/.test(m[0]) && /[\d一二三四五六七八九十两几个多]$/.test(before)) continue;
       if (NOT_A_DEADLINE_AFTER.test(text.slice(end, end + 4))) continue;
       // A recurring phrase ("每年3月31日前") is a recurring duty, not a one-off date.
       if (/每$/.test(text.slice(Math.max(0, at - 2), at).replace(/年$/, ''))) continue;

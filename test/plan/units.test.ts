@@ -51,3 +51,17 @@ describe('implied leads', async () => {
     expect(findImpliedLeads('加强政策解读，及时回应关切。')).toEqual([]);
   });
 });
+
+describe('more time-limit and annotation forms', async () => {
+  const { findAnnotations } = await import('../../src/plan/leads.js');
+  it('reads 年内 as this year, but not 3年内', () => {
+    expect(findDeadlines('年内实现高频事项全覆盖', 2025).map((d) => d.date)).toEqual(['2025-12-31']);
+    expect(findDeadlines('力争3年内完成', 2025)).toEqual([]);
+  });
+  it('splits "A牵头，B按职责分工负责" into lead and co-responsible units', () => {
+    expect(findAnnotations('推进政策解读。（市政府办公室牵头，各有关部门按职责分工负责）')[0]).toMatchObject({
+      leads: ['市政府办公室'],
+      co: ['各有关部门'],
+    });
+  });
+});
