@@ -12,7 +12,9 @@ export type MarkerStyle =
   | 'ar-dun' // 1、
   | 'ar-dot' // 1. 1．
   | 'ar-paren' // （1） (1)
-  | 'circled'; // ①
+  | 'circled' // ①
+  | 'decimal2' // 1.1
+  | 'decimal3'; // 1.1.1
 
 export interface Marker {
   style: MarkerStyle;
@@ -47,6 +49,9 @@ const PATTERNS: Array<{ style: MarkerStyle; re: RegExp; label: (m: RegExpExecArr
   { style: 'cn-dun', re: new RegExp(`^(${CN})[、，．.]\\s*`), label: (m) => `${m[1]}、` },
   { style: 'cn-paren', re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)][、，.]?\\s*`), label: (m) => `（${m[1]}）` },
   { style: 'ar-paren', re: /^[（(]\s*(\d{1,2})\s*[）)][、.]?\s*/, label: (m) => `（${m[1]}）` },
+  // Outline numbering: 1.1 / 1.1.1 (the level is the number of parts).
+  { style: 'decimal3', re: /^(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.．])[、\s]*/, label: (m) => m[1]! },
+  { style: 'decimal2', re: /^(\d{1,2}\.\d{1,2})(?![\d.．%％])[、\s]*/, label: (m) => m[1]! },
   // "1." must not be a decimal ("2.5亿元") or a date ("2022.6").
   { style: 'ar-dot', re: /^(\d{1,2})\s*[.．](?!\d)\s*/, label: (m) => `${m[1]}.` },
   { style: 'ar-dun', re: /^(\d{1,2})\s*、\s*/, label: (m) => `${m[1]}、` },
@@ -59,7 +64,13 @@ export function readMarker(line: string): Marker | undefined {
     if (!m) continue;
     const raw = m[1]!;
     const ordinal =
-      p.style === 'circled' ? raw.charCodeAt(0) - 0x2460 + 1 : /^\d+$/.test(raw) ? Number(raw) : chineseNumber(raw);
+      p.style === 'circled'
+        ? raw.charCodeAt(0) - 0x2460 + 1
+        : p.style.startsWith('decimal')
+          ? Number(raw.split('.').pop())
+          : /^\d+$/.test(raw)
+            ? Number(raw)
+            : chineseNumber(raw);
     if (ordinal === undefined || ordinal < 1) continue;
     return { style: p.style, ordinal, label: p.label(m), length: m[0].length };
   }

@@ -100,6 +100,18 @@ describe('parsePlan on formats the seeds do not show', () => {
     expect(task(doc, '二、（一）').recurring.map((r) => r.rule)).toEqual(['quarterly']);
   });
 
+  it('follows outline numbering (1. / 1.1) as levels', () => {
+    const doc = parse('outline-decimal.txt');
+    expect(doc.tasks.map((t) => t.path)).toEqual([
+      ['1.', '1.1'],
+      ['1.', '1.2'],
+      ['2.', '2.1'],
+      ['2.', '2.2'],
+    ]);
+    expect(task(doc, '1.1.2')).toMatchObject({ leads: ['区住建局'], co: ['区自然资源局'] });
+    expect(dates(task(doc, '2.2.2'))).toEqual(['2024-12-31']);
+  });
+
   it('flags deadlines already past on the issue date', () => {
     const doc = parsePlan('某县2022年工作要点\n某县人民政府\n2022年6月15日\n一、总体\n（一）3月31日前完成清单编制，年底前完成评估。（县府办牵头负责）', 'x.txt');
     expect(doc.tasks[0]!.deadlines).toEqual([
