@@ -1,10 +1,40 @@
 import { defineCommand } from '../src/chat/command.js';
+import type { Context } from '../src/chat/context.js';
+import type { Reply } from '../src/chat/types.js';
+import { progressButtons } from '../src/progress/card.js';
+import { taskById, unitInTask } from '../src/progress/resolve-task.js';
+import type { Answer } from '../src/search/types.js';
 import { answerReply } from './lib/answer.js';
 
 /** Question words, so "减税降费谁牵头？" asks 谁牵头 about "减税降费". */
 const WHO = '(?:谁|哪个单位|哪个部门|哪家单位|哪些单位|哪些部门|哪家|什么单位|什么部门|哪个局)';
 const DUTY = '(?:牵头|负责|主抓|主管|管|办理|办|落实|承办|抓)';
 const LEAD_NOUN = '(?:牵头单位|牵头部门|责任单位|负责单位)';
+
+/**
+ * Asked in a group bound to a unit that the answered item makes responsible
+ * (lead, clause lead or co-unit): the answer also offers that unit's progress
+ * buttons, right under the answer (before any runners-up). Clicks are checked
+ * like any progress button; without a binding or a progress log the answer is
+ * as before.
+ */
+async function withProgressButtons(ctx: Context, reply: Reply, best: Answer | undefined): Promise<Reply> {
+  const svc = ctx.progress;
+  if (!best || !svc || ctx.message.chatType !== 'group') return reply;
+  const bound = await svc.bindings.get(ctx.message.tenant, ctx.message.chatId).catch((err: unknown) => {
+    ctx.log.warn({ event: 'lookup.binding_unavailable', err: err instanceof Error ? err.message : String(err) }, 'binding not readable; answering without buttons');
+    return undefined;
+  });
+  if (!bound) return reply;
+  const hit = taskById(ctx.plans, best.taskId);
+  const unit = hit ? unitInTask(hit.task, bound.unit, ctx.plans.units) : undefined;
+  if (!hit || !unit) return reply;
+  ctx.log.info({ event: 'lookup.progress_buttons', taskId: hit.task.id, unit }, 'answer offers progress buttons');
+  const blocks = [...reply.blocks];
+  const at = blocks.findIndex((b) => b.kind === 'divider');
+  blocks.splice(at < 0 ? blocks.length : at, 0, { kind: 'text', text: `${unit}报告本项工作进展：` }, progressButtons(hit.task.id, unit));
+  return { ...reply, blocks };
+}
 
 export default defineCommand({
   name: '谁牵头',
@@ -50,6 +80,6 @@ export default defineCommand({
     const asked = ctx.via === 'intent' || ctx.via === 'catch-all' ? ctx.message.text : ctx.args;
     const answers = ctx.plans.index.ask(asked, 3);
     ctx.log.info({ event: 'lookup', answers: answers.length, top: answers[0]?.taskId }, 'lookup');
-    await ctx.reply(answerReply(ctx.args, answers, ctx.plans.ledger));
+    await ctx.reply(await withProgressButtons(ctx, answerReply(ctx.args, answers, ctx.plans.ledger), answers[0]));
   },
 });

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanIndex } from '../../src/search/index.js';
 import { UnitDirectory } from '../../src/units/directory.js';
+import { ADMIN, FIN1, FIN_CHAT, LOBBY, TAX, TAX_CHAT, startHarness, type Harness } from '../progress/harness.js';
+import { useTestRedis } from '../support/redis.js';
 import { harness } from './harness.js';
 
 describe('谁牵头', () => {
@@ -70,5 +72,51 @@ describe('谁牵头', () => {
     const units = UnitDirectory.empty();
     const { ask } = harness({ plans: { ledger, index: PlanIndex.build(ledger, units), units } });
     expect(await ask('减税降费谁牵头')).toContain('目前没有可查询的文件');
+  });
+});
+
+describe('谁牵头 in a group bound to a unit', () => {
+  const t = useTestRedis('handlers-who-leads');
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(t, 'wl');
+    expect(await h.say(ADMIN, FIN_CHAT, '/绑定 县财政局')).toContain('已绑定');
+    expect(await h.say(ADMIN, TAX_CHAT, '/绑定 县税务局')).toContain('已绑定');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const BUTTONS = '可选操作：[已完成] [推进中] [有困难]';
+
+  it('the item names the bound unit as a clause lead: the answer offers that unit’s progress buttons', async () => {
+    const out = await h.say(TAX, TAX_CHAT, '青山 减税降费谁牵头？');
+    expect(out).toContain('牵头单位：县税务局');
+    expect(out.endsWith(`县税务局报告本项工作进展：\n${BUTTONS}`)).toBe(true);
+  });
+
+  it('the buttons sit under the answer they belong to, before the runners-up', async () => {
+    const out = await h.say(FIN1, FIN_CHAT, '预算信息公开谁牵头');
+    expect(out).toContain('牵头单位：县财政局');
+    expect(out).toContain(`县财政局报告本项工作进展：\n${BUTTONS}\n${'─'.repeat(24)}\n其他可能相关的条目`);
+  });
+
+  it('the item names the bound unit as a co-unit: buttons too', async () => {
+    const out = await h.say(FIN1, FIN_CHAT, '审批信息公开谁牵头');
+    expect(out).toContain('牵头单位：县发展和改革局');
+    expect(out).toContain(`县财政局报告本项工作进展：\n${BUTTONS}`);
+  });
+
+  it('an item the bound unit has nothing to do with, or a group bound to nothing: the plain answer', async () => {
+    const other = await h.say(TAX, TAX_CHAT, '政府网站找错留言谁牵头');
+    expect(other).toContain('牵头单位：县大数据发展中心');
+    expect(other).not.toContain('可选操作');
+    // The same office name at another level (市税务局) is another unit.
+    const city = await h.say(TAX, TAX_CHAT, '减税降费谁牵头');
+    expect(city).toContain('牵头单位：市税务局');
+    expect(city).not.toContain('可选操作');
+    const lobby = await h.say(FIN1, LOBBY, '审批信息公开谁牵头');
+    expect(lobby).not.toContain('可选操作');
+    // Apart from the buttons, the answer is the same as anywhere else.
+    expect((await h.say(FIN1, FIN_CHAT, '审批信息公开谁牵头')).replace(`\n县财政局报告本项工作进展：\n${BUTTONS}`, '')).toBe(lobby);
   });
 });

@@ -30,7 +30,7 @@ export interface SummaryLark {
   features: ProgressFeatures;
   log: CapturedLogger;
   ctx: EventContext;
-  /** A group message over the webhook; resolves with what the bot put into that chat in answer (replies and files). */
+  /** A group message @-mentioning the bot, over the webhook; resolves with what the bot put into that chat in answer (replies and files). */
   say(sender: string, chatId: string, text: string): Promise<SentRecord[]>;
   /** A signed card.action.trigger over the webhook, as Lark posts a button click. */
   click(sender: string, chatId: string, messageId: string, value: Record<string, string>): Promise<CardResponse>;
@@ -91,7 +91,8 @@ export async function startSummaryLark(t: TestRedis, name: string, opts: { now?:
     ctx,
     async say(sender, chatId, text) {
       const before = fake.sent.length;
-      const m = textMessage(ctx, { chatId, senderOpenId: sender, text });
+      // In a group the bot hears what @-mentions it.
+      const m = textMessage(ctx, { chatId, senderOpenId: sender, text: `@_user_1 ${text}`, mentions: [{ openId: fake.bot.openId, name: fake.bot.name }] });
       fake.registerMessage(m.messageId, chatId);
       const res = await postEvent(url, ctx, m.body);
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
