@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Reply } from '../../chat/types.js';
+import type { Attachment, Reply } from '../../chat/types.js';
 import type { LarkClient } from './client.js';
 import {
   CODE_CARD_BUILD_FAILED,
@@ -9,6 +9,7 @@ import {
   isRateLimited,
   isRetryable,
 } from './errors.js';
+import { declaredLength, DownloadTooLargeError, readLimited } from './download.js';
 import { hasChart, renderCards, renderTexts, withoutCharts, type ChartSpec, type LarkCard } from './render-card.js';
 
 /**
@@ -88,7 +89,18 @@ export interface LarkMessenger {
   listChats(): Promise<ChatInfo[]>;
   uploadFile(input: { fileName: string; fileType: UploadFileType; data: Buffer }): Promise<string>;
   uploadImage(data: Buffer): Promise<string>;
+  /**
+   * The bytes of a file a user sent (message resource). Throws
+   * DownloadTooLargeError (code "too-large") past `maxBytes`, checked on the
+   * declared length and again while reading.
+   */
+  downloadFile(messageId: string, fileKey: string, opts?: { maxBytes?: number }): Promise<Buffer>;
+  /** The file a message carries, or undefined when it is not a file message (/导入 as a reply). */
+  fileOfMessage(messageId: string): Promise<Attachment | undefined>;
 }
+
+/** Default cap for downloads: plan files (the parser's limit). */
+export const DOWNLOAD_MAX_BYTES = 5 * 1024 * 1024;
 
 export interface RetryPolicy {
   /** Attempts per request, the first included. */
@@ -297,6 +309,41 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
       const key = res.data?.file_key;
       if (!key) throw new LarkApiError('file.upload', 0, 200, 'no file_key in response');
       return key;
+    },
+    async downloadFile(messageId, fileKey, opts = {}) {
+      const max = opts.maxBytes ?? DOWNLOAD_MAX_BYTES;
+      const started = Date.now();
+      const res = await withRetry('message.resource', () =>
+        client.sdk.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type: 'file' } }),
+      );
+      const stream = res.getReadableStream();
+      const declared = declaredLength(res.headers);
+      if (declared !== undefined && declared > max) {
+        stream.destroy();
+        log.warn({ evt: 'lark_download_refused', messageId, declared, max }, 'file larger than allowed; not downloaded');
+        throw new DownloadTooLargeError(max, declared);
+      }
+      try {
+        const data = await readLimited(stream, max);
+        log.info({ evt: 'lark_downloaded', messageId, bytes: data.length, ms: Date.now() - started }, 'file downloaded');
+        return data;
+      } catch (e) {
+        if (e instanceof DownloadTooLargeError) log.warn({ evt: 'lark_download_refused', messageId, seen: e.size, max }, 'file larger than allowed; download stopped');
+        throw e;
+      }
+    },
+    async fileOfMessage(messageId) {
+      const res = await withRetry('message.get', () => client.sdk.im.v1.message.get({ path: { message_id: messageId } }));
+      const item = res.data?.items?.[0];
+      if (!item || item.msg_type !== 'file') return undefined;
+      let content: { file_key?: unknown; file_name?: unknown };
+      try {
+        content = JSON.parse(item.body?.content ?? '') as typeof content;
+      } catch {
+        return undefined;
+      }
+      if (typeof content.file_key !== 'string' || !content.file_key) return undefined;
+      return { kind: 'file', key: content.file_key, name: typeof content.file_name === 'string' ? content.file_name : '' };
     },
     async uploadImage(data) {
       const res = await withRetry('image.upload', () =>
