@@ -3,7 +3,7 @@
  * to (`domain: fake.url`). It implements the endpoints in
  * ../shared/docs/lark-platform.md with `{code, msg, data}` bodies: tenant
  * token, send, reply, PATCH card, chats, chat members, bot info, image/file
- * upload. It checks Bearer tokens, dedupes on `uuid` for an hour, can fail on
+ * upload, reading a message and downloading a file a user sent (registerFile). It checks Bearer tokens, dedupes on `uuid` for an hour, can fail on
  * demand (429 with x-ogw-ratelimit-reset, 5xx, any business code, revoked
  * tokens), can enforce rate limits, and records every message it accepted
  * (cards, text, and file messages naming an uploaded file_key).
@@ -92,6 +92,14 @@ export interface FakeLark {
   addChat(chat: FakeChat): void;
   /** Make an incoming message known so the bot can reply to it. */
   registerMessage(messageId: string, chatId: string): void;
+  /**
+   * A file message a user sent: the bot can reply to it, read it (GET
+   * message) and download its bytes (GET …/resources/:file_key?type=file).
+   * `chunked` leaves out Content-Length, as a streaming server may.
+   */
+  registerFile(spec: { messageId: string; chatId: string; fileName: string; data: Buffer; fileKey?: string; chunked?: boolean }): { fileKey: string };
+  /** Every resource download served: message, key, bytes. */
+  readonly downloads: Array<{ messageId: string; fileKey: string; bytes: number }>;
   /** The next `times` requests matching fail with `failure`. */
   failNext(match: { method?: string; path: string | RegExp }, failure: Failure, times?: number): void;
   /** Every issued token becomes invalid (next business call: 99991663). */
@@ -118,6 +126,14 @@ const TEXT_LIMIT = 150 * 1024;
 const UUID_WINDOW_MS = 60 * 60 * 1000;
 
 const hex = (n: number) => randomBytes(n).toString('hex');
+
+/** A route's answer that is raw bytes (resource downloads), not a JSON body. */
+class BinaryBody {
+  constructor(
+    readonly data: Buffer,
+    readonly chunked = false,
+  ) {}
+}
 
 class HttpError extends Error {
   constructor(readonly failure: Failure) {
@@ -374,7 +390,9 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
   const ttl = opts.tokenTtlSeconds ?? 7200;
   const chats = new Map<string, FakeChat>((opts.chats ?? []).map((c) => [c.chatId, c]));
   const tokens = new Map<string, number>();
-  const messages = new Map<string, { chatId: string; msgType: string; fromBot: boolean }>();
+  const messages = new Map<string, { chatId: string; msgType: string; fromBot: boolean; content?: string }>();
+  const files = new Map<string, { data: Buffer; chunked: boolean }>();
+  const downloads: FakeLark['downloads'] = [];
   const byUuid = new Map<string, { record: SentRecord; at: number }>();
   const sent: SentRecord[] = [];
   const updates: FakeLark['updates'] = [];
@@ -602,6 +620,37 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     },
     {
       method: 'GET',
+      re: /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/,
+      auth: true,
+      fn: (_req, _b, q, [id, key]) => {
+        const msg = messages.get(id!);
+        if (!msg) bad(230001, `message ${id} not found`);
+        if (q.get('type') !== 'file' && q.get('type') !== 'image') bad(234001, 'invalid type');
+        const file = files.get(key!);
+        // Lark only serves a resource through the message that carries it.
+        if (!file || !msg!.content?.includes(key!)) bad(234003, 'file not in message');
+        downloads.push({ messageId: id!, fileKey: key!, bytes: file!.data.length });
+        return new BinaryBody(file!.data, file!.chunked);
+      },
+    },
+    {
+      method: 'GET',
+      re: /^\/open-apis\/im\/v1\/messages\/([^/]+)$/,
+      auth: true,
+      fn: (_req, _b, _q, [id]) => {
+        const msg = messages.get(id!);
+        if (!msg) bad(230001, `message ${id} not found`);
+        const record = sent.find((r) => r.messageId === id);
+        const content = msg!.content ?? record?.rawContent ?? JSON.stringify({ text: '' });
+        return {
+          code: 0,
+          msg: 'success',
+          data: { items: [{ message_id: id, chat_id: msg!.chatId, msg_type: msg!.msgType, body: { content }, deleted: false, updated: false }] },
+        };
+      },
+    },
+    {
+      method: 'GET',
       re: /^\/open-apis\/im\/v1\/chats$/,
       auth: true,
       fn: (_req, _b, q) => {
@@ -683,6 +732,13 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
       if (route!.auth) auth(req);
       const params = route!.re.exec(url.pathname)!.slice(1);
       const out = (await route!.fn(req, body, url.searchParams, params)) as { code?: number };
+      if (out instanceof BinaryBody) {
+        record(200, 0);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', ...(out.chunked ? {} : { 'content-length': String(out.data.length) }) });
+        if (out.chunked) res.write(out.data);
+        res.end(out.chunked ? undefined : out.data);
+        return;
+      }
       record(200, out.code ?? 0);
       respond(res, 200, out);
     } catch (e) {
@@ -755,6 +811,13 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     registerMessage(messageId, chatId) {
       messages.set(messageId, { chatId, msgType: 'text', fromBot: false });
     },
+    registerFile(spec) {
+      const fileKey = spec.fileKey ?? `file_v3_${hex(12)}`;
+      files.set(fileKey, { data: spec.data, chunked: spec.chunked ?? false });
+      messages.set(spec.messageId, { chatId: spec.chatId, msgType: 'file', fromBot: false, content: JSON.stringify({ file_key: fileKey, file_name: spec.fileName }) });
+      return { fileKey };
+    },
+    downloads,
     failNext(match, failure, times = 1) {
       failures.push({ ...match, failure, left: times });
     },
