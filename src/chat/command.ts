@@ -45,6 +45,8 @@ export interface Command {
   catchAll?: boolean;
   /** An empty addressed message ("@督办" alone) runs this. */
   onEmpty?: boolean;
+  /** A file sent to the bot (IncomingMessage.attachment) runs this. */
+  onFile?: boolean;
   run(ctx: Context): Promise<void> | void;
 }
 

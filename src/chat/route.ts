@@ -11,10 +11,10 @@ import type { IncomingMessage } from './types.js';
 /** Longer input is refused before any parsing (a pasted document is not a question). */
 export const MAX_INPUT_CHARS = 2000;
 
-export type Via = 'slash' | 'text' | 'intent' | 'catch-all' | 'empty';
+export type Via = 'slash' | 'text' | 'intent' | 'catch-all' | 'empty' | 'file';
 
 export type Route =
-  | { kind: 'ignore'; reason: 'group-not-addressed' | 'blank' }
+  | { kind: 'ignore'; reason: 'group-not-addressed' | 'blank' | 'file-not-handled' }
   | { kind: 'too-long'; length: number }
   | { kind: 'command'; command: Command; args: string; via: Via }
   | { kind: 'unknown'; word: string; suggestion?: Command };
@@ -95,6 +95,13 @@ export function matchIntent(text: string, commands: readonly Command[]): { comma
 }
 
 export function route(message: IncomingMessage, commands: readonly Command[]): Route {
+  // A file sent to the bot goes to the command that takes files (/导入); in a
+  // group only when addressed, as with text.
+  if (message.attachment) {
+    if (message.chatType === 'group' && !message.mentionsBot) return { kind: 'ignore', reason: 'group-not-addressed' };
+    const onFile = commands.find((c) => c.onFile);
+    return onFile ? { kind: 'command', command: onFile, args: '', via: 'file' } : { kind: 'ignore', reason: 'file-not-handled' };
+  }
   const raw = message.text ?? '';
   const text = normalise(raw);
   const slash = /^[/／]/u.test(text);

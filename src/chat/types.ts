@@ -28,6 +28,16 @@ export interface IncomingMessage {
   messageId: string;
   /** The message this one replies to, when any (lets "/进展" refer to a reminder). */
   parentId?: string;
+  /** A file sent as the message itself (Lark p2p file messages); `text` is then empty. */
+  attachment?: Attachment;
+}
+
+/** A file the platform holds; the adapter downloads it by `key` when a handler asks. */
+export interface Attachment {
+  kind: 'file';
+  key: string;
+  /** File name as the sender's client gave it (untrusted). */
+  name: string;
 }
 
 /** Roles, weakest first. Every command declares the weakest role that may run it. */

@@ -15,12 +15,18 @@ export interface LoadedPlans {
   rejected: Array<{ file: string; reason: string }>;
 }
 
+export interface ReadPlans {
+  documents: PlanDocument[];
+  rejected: LoadedPlans['rejected'];
+}
+
 /**
- * Read plan files and the unit directory from disk (the I/O edge) and build
- * what handlers query. A bad file is reported and skipped, never fatal, so one
- * garbled upload cannot take the others down.
+ * Read and parse plan files from disk (the I/O edge). A bad file is reported
+ * and skipped, never fatal, so one garbled upload cannot take the others down.
+ * Each document is named by its base name: that name is what a later import of
+ * a revised version replaces.
  */
-export async function loadPlans(files: readonly string[], unitsFile: string | undefined, log: Logger): Promise<LoadedPlans> {
+export async function readPlanFiles(files: readonly string[], log: Logger): Promise<ReadPlans> {
   const documents: PlanDocument[] = [];
   const rejected: LoadedPlans['rejected'] = [];
   for (const file of files) {
@@ -37,15 +43,30 @@ export async function loadPlans(files: readonly string[], unitsFile: string | un
       log.warn({ evt: 'plan_rejected', file, reason }, 'plan rejected');
     }
   }
-  let units = UnitDirectory.empty();
-  if (unitsFile) {
-    try {
-      units = UnitDirectory.fromYaml(await readFile(unitsFile, 'utf8'));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      log.warn({ evt: 'units_missing', file: unitsFile }, 'unit directory not found; unit aliases are not available');
-    }
+  return { documents, rejected };
+}
+
+/** The unit directory, or an empty one when the file is missing (aliases are then unavailable). */
+export async function readUnits(unitsFile: string | undefined, log: Logger): Promise<UnitDirectory> {
+  if (!unitsFile) return UnitDirectory.empty();
+  try {
+    return UnitDirectory.fromYaml(await readFile(unitsFile, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    log.warn({ evt: 'units_missing', file: unitsFile }, 'unit directory not found; unit aliases are not available');
+    return UnitDirectory.empty();
   }
-  const ledger: Ledger = { documents };
-  return { plans: { ledger, index: PlanIndex.build(ledger, units), units }, rejected };
+}
+
+/** What handlers query, from parsed documents. Pure. */
+export function buildPlans(documents: readonly PlanDocument[], units: UnitDirectory): Plans {
+  const ledger: Ledger = { documents: [...documents] };
+  return { ledger, index: PlanIndex.build(ledger, units), units };
+}
+
+/** Read plan files and the unit directory from disk and build what handlers query. */
+export async function loadPlans(files: readonly string[], unitsFile: string | undefined, log: Logger): Promise<LoadedPlans> {
+  const { documents, rejected } = await readPlanFiles(files, log);
+  const units = await readUnits(unitsFile, log);
+  return { plans: buildPlans(documents, units), rejected };
 }

@@ -107,6 +107,7 @@ export function translateMessage(evt: MessageReceiveEvent, botOpenId: string): T
   const mentions = message.mentions ?? [];
   const mentionsBot = mentions.some((m) => m.id?.open_id === botOpenId);
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
+  if (message.message_type === 'file' && chatType === 'p2p') return translateFile(evt);
   if (message.message_type !== 'text') {
     // In groups only answer what was addressed to us, or every shared image gets a note.
     if (chatType === 'group' && !mentionsBot) return { kind: 'ignore', reason: 'non_text_not_addressed' };
@@ -138,6 +139,38 @@ export function translateMessage(evt: MessageReceiveEvent, botOpenId: string): T
     text,
     mentionsBot,
     messageId: message.message_id,
+  };
+  if (message.parent_id) out.parentId = message.parent_id;
+  return { kind: 'message', message: out };
+}
+
+const fileContent = z.object({ file_key: z.string().min(1), file_name: z.string().default('') });
+
+/**
+ * A file sent to the bot in a p2p chat (a plan to import): no text, the file
+ * as an attachment the core routes to /导入. The bytes stay on Lark until a
+ * handler asks for them (LarkMessenger.downloadFile).
+ */
+function translateFile(evt: MessageReceiveEvent): Translation {
+  const { message, sender } = evt;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.content);
+  } catch {
+    return { kind: 'ignore', reason: 'content_not_json' };
+  }
+  const content = fileContent.safeParse(parsed);
+  if (!content.success) return { kind: 'ignore', reason: 'file_without_key' };
+  const out: IncomingMessage = {
+    platform: 'lark',
+    tenant: evt.tenant_key ?? sender.tenant_key ?? '',
+    chatId: message.chat_id,
+    chatType: 'p2p',
+    senderId: sender.sender_id?.open_id ?? '',
+    text: '',
+    mentionsBot: false,
+    messageId: message.message_id,
+    attachment: { kind: 'file', key: content.data.file_key, name: content.data.file_name },
   };
   if (message.parent_id) out.parentId = message.parent_id;
   return { kind: 'message', message: out };
