@@ -7,8 +7,15 @@ import { loadConfig, ConfigError, expandPlanFiles, redactConfig } from './config
 import { createLogger } from './log.js';
 import { openRedis } from './redis/connection.js';
 import { RedisUnavailableError } from './redis/ensure.js';
-import { loadPlans } from './plans/load.js';
+import { readPlanFiles, readUnits } from './plans/load.js';
+import { createPlanLibrary } from './plans/library.js';
+import { createPlanRegistry } from './plans/registry.js';
+import { createAuditLog } from './audit/log.js';
+import { MAX_PLAN_BYTES } from './plan/decode.js';
 import { createBot } from './chat/bot.js';
+import { commands as builtinCommands } from '../handlers/index.js';
+import { createImportCommand } from '../handlers/import.js';
+import { scanTenants } from '../jobs/weekly-tenants.js';
 import { startConsole } from './adapters/console/index.js';
 import { systemClock } from './chat/types.js';
 import { createProgressFeatures } from './progress/features.js';
@@ -33,12 +40,9 @@ async function main(): Promise<number> {
   log.info({ evt: 'config', config: redactConfig(config) }, 'starting');
 
   const files = await expandPlanFiles(config.plans.files);
-  const { plans, rejected } = await loadPlans(files, config.plans.unitsFile, log);
-  for (const r of rejected) process.stderr.write(`未导入：${r.reason}\n`);
-  if (plans.ledger.documents.length === 0) {
-    process.stderr.write(`没有可用的工作要点（PLAN_FILES=${config.plans.files.join(',')}）。请检查文件路径。\n`);
-    return 1;
-  }
+  const bundled = await readPlanFiles(files, log);
+  for (const r of bundled.rejected) process.stderr.write(`未导入：${r.reason}\n`);
+  const units = await readUnits(config.plans.unitsFile, log);
 
   let redis;
   try {
@@ -51,9 +55,27 @@ async function main(): Promise<number> {
     throw e;
   }
   if (!redis.ok) {
-    // Questions need no Redis; reminders, reports and Lark dedupe do.
+    // Questions need no Redis; reminders, reports, imported plans and Lark dedupe do.
     process.stderr.write(`${redis.hint}\n`);
     if (!consoleMode) return 1;
+  }
+
+  // The plans: PLAN_FILES overlaid with files imported through /导入 or the CLI (kept in Redis).
+  const client = redis.ok ? redis.conns.client : undefined;
+  const registry = createPlanRegistry({
+    bundled: bundled.documents,
+    units,
+    log,
+    ...(client ? { library: createPlanLibrary(client, { log }), audit: createAuditLog(client, { log }) } : {}),
+  });
+  const auditTenants = client ? await scanTenants(client).then((t) => (t.length ? t : ['local'])).catch(() => []) : [];
+  const loaded = await registry.load({ auditTenants });
+  for (const r of loaded.rejected) process.stderr.write(`未载入已导入的文件：${r.reason}\n`);
+  const plans = registry.current;
+  if (plans().ledger.documents.length === 0) {
+    process.stderr.write(`没有可用的工作要点（PLAN_FILES=${config.plans.files.join(',')}）。请检查文件路径，或用 npm run -s cli -- import <文件> 导入。\n`);
+    if (redis.ok) await redis.close();
+    return 1;
   }
 
   // The Lark messenger exists only after startLark; features that send take a getter.
@@ -65,8 +87,19 @@ async function main(): Promise<number> {
   const progress = redis.ok
     ? createProgressFeatures({ redis: redis.conns.client, config, plans, log, messenger: () => lark.handle?.messenger })
     : undefined;
+  // /导入 gets the registry, and in Lark the download of files users send.
+  const importCommand = createImportCommand({
+    registry,
+    ...(consoleMode
+      ? {}
+      : {
+          download: (messageId: string, key: string) => messenger().downloadFile(messageId, key, { maxBytes: MAX_PLAN_BYTES }),
+          fileOf: (messageId: string) => messenger().fileOfMessage(messageId),
+        }),
+  });
   const bot = createBot({
     plans,
+    commands: builtinCommands.map((c) => (c.name === importCommand.name ? importCommand : c)),
     clock: systemClock,
     log,
     ...(progress ? { roleOf: (m) => progress.roleOf(m), progress: progress.services } : {}),
@@ -79,22 +112,25 @@ async function main(): Promise<number> {
   });
 
   if (consoleMode) {
-    const tasks = plans.ledger.documents.reduce((n, d) => n + d.tasks.length, 0);
+    const docs = plans().ledger.documents;
+    const tasks = docs.reduce((n, d) => n + d.tasks.length, 0);
+    await registry.listen();
     await startConsole({
       bot,
       input: process.stdin,
       output: process.stdout,
       log,
-      banner: `督办 已载入 ${plans.ledger.documents.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。`,
+      banner: `督办 已载入 ${docs.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。`,
     });
     await progress?.settle();
+    await registry.close();
     if (redis.ok) await redis.close();
     return 0;
   }
 
   if (!redis.ok || !progress) return 1;
   const { startServices } = await import('./services.js');
-  await startServices({ config, plans, bot, redis, progress, lark, log });
+  await startServices({ config, plans, registry, bot, redis, progress, lark, log });
   return 0;
 }
 

@@ -10,6 +10,7 @@ import type { Plans } from './chat/context.js';
 import type { Bot } from './chat/types.js';
 import type { RedisConnections } from './redis/connection.js';
 import type { ProgressFeatures } from './progress/features.js';
+import type { PlanRegistry, ReplanSummary } from './plans/registry.js';
 import { startLark, type LarkHandle } from './adapters/lark/index.js';
 import { createMessenger } from './adapters/lark/send.js';
 import { createReminderQueue } from '../jobs/reminder-queue.js';
@@ -23,7 +24,10 @@ import { scanTenants } from '../jobs/weekly-tenants.js';
 
 export interface ServiceDeps {
   config: Config;
-  plans: Plans;
+  /** The plans now; a getter when they can be reloaded while running. */
+  plans: Plans | (() => Plans);
+  /** When given: reminders are re-planned after every plan load (here or on another replica), and it is closed on shutdown. */
+  registry?: PlanRegistry;
   bot: Bot;
   redis: { conns: RedisConnections; close(): Promise<void> };
   progress: ProgressFeatures;
@@ -33,7 +37,8 @@ export interface ServiceDeps {
 }
 
 export async function startServices(deps: ServiceDeps): Promise<void> {
-  const { config, plans, progress, log } = deps;
+  const { config, progress, log } = deps;
+  const plans = typeof deps.plans === 'function' ? deps.plans : () => deps.plans as Plans;
   const lark = config.lark!;
   const { client, queue: connection } = deps.redis.conns;
   const prefix = config.redis.queuePrefix;
@@ -81,17 +86,27 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     offsets: config.reminders.offsetsDays,
     escalateAfterWorkdays: config.reminders.escalateAfterWorkdays,
   };
-  const replan = async () => {
+  // Reads the plans at call time, so a reload (/导入, the CLI, another replica) moves or removes jobs.
+  const replan = async (): Promise<ReplanSummary> => {
+    const now = plans();
+    const total: ReplanSummary = { tenants: 0, added: 0, changed: 0, removed: 0 };
     for (const tenant of await scanTenants(client)) {
       const report = await planReminderJobs(
-        { tenant, ledger: plans.ledger, config: reminderConfig, resolveUnit: (name) => plans.units.entryOf(name)?.entry.name },
+        { tenant, ledger: now.ledger, config: reminderConfig, resolveUnit: (name) => now.units.entryOf(name)?.entry.name },
         { queue: reminderQueue, redis: client, log, prefix },
       );
       log.info({ evt: 'reminders_planned', ...report }, 'reminders planned');
+      total.tenants += 1;
+      total.added += report.added + report.recreated;
+      total.changed += report.changed;
+      total.removed += report.removed;
     }
+    return total;
   };
   await replan().catch((e: unknown) => log.error({ evt: 'reminders_plan_failed', err: String(e) }, 'reminder planning failed'));
-  const replanner = await startDailyReplan({ connection, prefix, pattern: '7 * * * *', run: replan, log });
+  const replanner = await startDailyReplan({ connection, prefix, pattern: '7 * * * *', run: async () => void (await replan()), log });
+  deps.registry?.onReload(() => replan());
+  await deps.registry?.listen();
 
   const weekly = await startWeekly({
     redis: { queue: connection },
@@ -121,6 +136,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     await step('workers', () => Promise.all([reminderWorker.close(), deliveryWorker.close()]));
     await step('queues', () => Promise.all([reminderQueue.close(), deliveryQueue.close()]));
     await step('progress', () => progress.settle());
+    if (deps.registry) await step('plans', () => deps.registry!.close());
     await step('redis', () => deps.redis.close());
     process.exit(0);
   };
