@@ -22,9 +22,18 @@ export function looksLikeUnit(s: string): boolean {
   return UNIT_SUFFIX.test(bare);
 }
 
-/** 各有关单位, 各乡镇, 区政府各部门, 市级有关部门: a class of units, not one. */
+/**
+ * Townships and sub-districts named by kind, with no name of their own: 街道,
+ * 镇街, 乡镇, 乡（镇）, 乡镇（街道）, 街道办事处, 乡镇人民政府. In a county's or
+ * district's plan that means every one of them. One level with a suffix
+ * (镇政府, 乡政府) is left alone: in a town's own plan it is that one office.
+ */
+const TOWNSHIP_CLASS = /^(?=.*(?:街|乡.*镇|镇.*乡))(?:乡|镇|街道|街)+(?:人民政府|政府|办事处|办)*$/u;
+
+/** 各有关单位, 各乡镇, 区政府各部门, 市级有关部门, 街道, 镇街: a class of units, not one. */
 export function isGenericUnit(s: string): boolean {
-  return /^各|各(级|有关|相关)?(部门|单位|乡镇|县|区|市)|有关|相关|等(部门|单位)$|其他/.test(s);
+  if (/^各|各(级|有关|相关)?(部门|单位|乡镇|县|区|市)|有关|相关|等(部门|单位)$|其他/.test(s)) return true;
+  return TOWNSHIP_CLASS.test(s.replace(/[\s（）()、和及与]/gu, ''));
 }
 
 function cleanUnit(s: string): string {

@@ -14,6 +14,16 @@ describe('splitUnits', () => {
     expect(isGenericUnit('区政府各部门')).toBe(true);
     expect(isGenericUnit('县财政局')).toBe(false);
   });
+  it('townships and sub-districts named by kind, not by name, are classes (every one of them)', () => {
+    for (const n of ['街道', '镇街', '各镇街', '乡镇', '乡（镇）', '镇（街道）', '乡镇（街道）', '乡镇(街道)', '街道办事处', '街道办', '乡镇人民政府', '乡镇（街道）人民政府（办事处）']) {
+      expect(isGenericUnit(n), n).toBe(true);
+    }
+  });
+  it('a named town or sub-district, or one level with its suffix (a town’s own government), stays one unit', () => {
+    for (const n of ['东城街道', '城关镇', '城关镇人民政府', '东城街道办事处', '镇政府', '乡政府', '街道社区', '村（社区）']) {
+      expect(isGenericUnit(n), n).toBe(false);
+    }
+  });
 });
 
 describe('time limits', () => {
