@@ -17,6 +17,7 @@ export const SUBCOMMANDS = {
   ask: '按台账回答问题，如“减税降费谁牵头？” / answer a question from the ledger',
   schedule: '列出由截止时间生成的提醒计划 / show the reminder plan derived from deadlines',
   ledger: '查看或导出实时台账（含进展） / show or export the live ledger with progress',
+  import: '把工作要点文件导入计划库，运行中的督办立即载入 / import plan files into the library in Redis',
 } as const;
 
 export type SubcommandName = keyof typeof SUBCOMMANDS;
