@@ -10,14 +10,14 @@ import type { Plans } from './chat/context.js';
 import type { Bot } from './chat/types.js';
 import type { RedisConnections } from './redis/connection.js';
 import type { ProgressFeatures } from './progress/features.js';
-import type { PlanRegistry, ReplanSummary } from './plans/registry.js';
+import type { PlanRegistry } from './plans/registry.js';
+import { createReplan } from './plans/replan.js';
 import { startLark, type LarkHandle } from './adapters/lark/index.js';
 import { createMessenger } from './adapters/lark/send.js';
 import { createReminderQueue } from '../jobs/reminder-queue.js';
 import { createDeliveryQueue } from '../jobs/delivery-queue.js';
 import { createReminderWorker } from '../jobs/reminder-worker.js';
 import { createDeliveryWorker } from '../jobs/delivery-worker.js';
-import { planReminderJobs } from '../jobs/plan-reminders.js';
 import { startDailyReplan } from '../jobs/replan-scheduler.js';
 import { startWeekly } from '../jobs/weekly.js';
 import { scanTenants } from '../jobs/weekly-tenants.js';
@@ -87,22 +87,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     escalateAfterWorkdays: config.reminders.escalateAfterWorkdays,
   };
   // Reads the plans at call time, so a reload (/导入, the CLI, another replica) moves or removes jobs.
-  const replan = async (): Promise<ReplanSummary> => {
-    const now = plans();
-    const total: ReplanSummary = { tenants: 0, added: 0, changed: 0, removed: 0 };
-    for (const tenant of await scanTenants(client)) {
-      const report = await planReminderJobs(
-        { tenant, ledger: now.ledger, config: reminderConfig, resolveUnit: (name) => now.units.entryOf(name)?.entry.name },
-        { queue: reminderQueue, redis: client, log, prefix },
-      );
-      log.info({ evt: 'reminders_planned', ...report }, 'reminders planned');
-      total.tenants += 1;
-      total.added += report.added + report.recreated;
-      total.changed += report.changed;
-      total.removed += report.removed;
-    }
-    return total;
-  };
+  const replan = createReplan({ plans, tenants: () => scanTenants(client), queue: reminderQueue, redis: client, prefix, config: reminderConfig, log });
   await replan().catch((e: unknown) => log.error({ evt: 'reminders_plan_failed', err: String(e) }, 'reminder planning failed'));
   const replanner = await startDailyReplan({ connection, prefix, pattern: '7 * * * *', run: async () => void (await replan()), log });
   deps.registry?.onReload(() => replan());
