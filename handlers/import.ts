@@ -2,7 +2,7 @@ import { defineCommand, type Command } from '../src/chat/command.js';
 import type { Context } from '../src/chat/context.js';
 import type { Attachment } from '../src/chat/types.js';
 import { PlanError } from '../src/plan/errors.js';
-import { isPlanFileName, libraryName, LibraryNameError } from '../src/plans/library.js';
+import { isPlanFileName, libraryName, LibraryInputError } from '../src/plans/library.js';
 import type { PlanRegistry } from '../src/plans/registry.js';
 import { PlanLibraryUnavailableError } from '../src/plans/registry.js';
 import { howToReply, importedReply, refusedReply, removedReply, unsupportedTypeReply } from '../src/plans/replies.js';
@@ -59,7 +59,7 @@ async function importFile(ctx: Context, deps: ImportCommandDeps, file: Attachmen
   try {
     name = libraryName(file.name);
   } catch (e) {
-    if (!(e instanceof LibraryNameError)) throw e;
+    if (!(e instanceof LibraryInputError)) throw e;
     ctx.log.warn({ event: 'bad-input', reason: 'bad-file-name', command: '导入' }, 'unusable file name');
     await ctx.reply(refusedReply('文件', `文件名不能使用：${e.message}。请改名后再发送。`));
     return;

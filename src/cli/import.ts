@@ -10,7 +10,7 @@ import { PlanError } from '../plan/errors.js';
 import { parsePlan } from '../plan/parse.js';
 import type { PlanDocument } from '../plan/schema.js';
 import { planFigures } from '../plans/diff.js';
-import { createPlanLibrary, isPlanFileName, libraryName, LibraryNameError } from '../plans/library.js';
+import { createPlanLibrary, isPlanFileName, libraryName, LibraryInputError } from '../plans/library.js';
 import { createRedis, redisTargetFromConfig } from '../redis/connection.js';
 import { DEFAULT_LOCAL_URL, pingRedis } from '../redis/ensure.js';
 import { scanTenants } from '../../jobs/weekly-tenants.js';
@@ -63,7 +63,7 @@ async function check(path: string, shown: string): Promise<Checked | { reason: s
   try {
     name = libraryName(basename(path));
   } catch (e) {
-    if (e instanceof LibraryNameError) return { reason: `${shown}：${e.message}` };
+    if (e instanceof LibraryInputError) return { reason: `${shown}：${e.message}` };
     throw e;
   }
   if (!isPlanFileName(name)) return { reason: `${shown} 不是 .txt 或 .md 文件；Word、PDF、Excel 文件请先另存为纯文本（.txt）或 Markdown（.md）` };
@@ -164,7 +164,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       try {
         name = libraryName(values.remove);
       } catch (e) {
-        if (e instanceof LibraryNameError) return usage(io, `文件名不能使用：${e.message}`);
+        if (e instanceof LibraryInputError) return usage(io, `文件名不能使用：${e.message}`);
         throw e;
       }
       if (!(await library.remove(name))) {

@@ -67,10 +67,10 @@ export interface PlanLibrary {
   subscribe(onNote: (note: ChangeNote | undefined) => void): Promise<LibrarySubscription>;
 }
 
-export class LibraryNameError extends Error {
+export class LibraryInputError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'LibraryNameError';
+    this.name = 'LibraryInputError';
   }
 }
 
@@ -102,8 +102,8 @@ const Note = z.object({
 export function libraryName(raw: string): string {
   // eslint-disable-next-line no-control-regex
   const name = (raw.split(/[\\/]/u).at(-1) ?? '').replace(/[\u0000-\u001f\u007f]/gu, '').trim();
-  if (!name || name === '.' || name === '..') throw new LibraryNameError('文件名为空');
-  if ([...name].length > MAX_NAME_CHARS) throw new LibraryNameError(`文件名超过 ${MAX_NAME_CHARS} 字`);
+  if (!name || name === '.' || name === '..') throw new LibraryInputError('文件名为空');
+  if ([...name].length > MAX_NAME_CHARS) throw new LibraryInputError(`文件名超过 ${MAX_NAME_CHARS} 字`);
   return name;
 }
 
@@ -159,7 +159,7 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
     },
     async put(rawName, bytes, by, putOpts = {}) {
       const name = libraryName(rawName);
-      if (bytes.byteLength > MAX_PLAN_BYTES) throw new LibraryNameError(`文件 ${name} 超过 5 MB`);
+      if (bytes.byteLength > MAX_PLAN_BYTES) throw new LibraryInputError(`文件 ${name} 超过 5 MB`);
       const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const entry: LibraryEntry = {
         name,
