@@ -119,7 +119,7 @@ export function unsupportedTypeReply(fileName: string): Reply {
     title: '暂不支持这种文件',
     tone: 'orange',
     blocks: [
-      { kind: 'text', text: `${fileName} 是${what}，督办只能读取纯文本（.txt）或 Markdown（.md）格式的工作要点，未导入。` },
+      { kind: 'text', text: `${fileName} 是${/^[A-Za-z.]/u.test(what) ? ' ' : ''}${what}，督办只能读取纯文本（.txt）或 Markdown（.md）格式的工作要点，未导入。` },
       { kind: 'note', text: '请在 Word/WPS 中用“另存为”选择“纯文本（.txt）”后再发送；表格可另存为 .md 或复制到 .txt 中。' },
     ],
   };
