@@ -30,6 +30,7 @@ export function replanNote(r: ReplanOutcome, what: string): string {
   switch (r.kind) {
     case 'done': {
       const s = r.summary;
+      if (s && s.tenants === 0) return `还没有群绑定单位；绑定后即按${what}发送截止提醒。`;
       const counts = s ? `（新增 ${s.added} 条、调整 ${s.changed} 条、取消 ${s.removed} 条）` : '';
       return `已按${what}重新安排截止提醒${counts}。`;
     }
