@@ -147,6 +147,33 @@ describe('plan registry (real Redis)', () => {
     }
   });
 
+  it('a replica whose subscriber lost its connection catches up on reconnect (version check), even though the note was missed', async () => {
+    const prefix = `${t.prefix}:resync`;
+    const name = `plan-resync-${process.pid}-${Date.now()}`;
+    // The subscriber is a duplicate of this client and keeps its name, so it can be found and cut.
+    const own2 = (await t.connect()).duplicate({ connectionName: name });
+    const r = createPlanRegistry({ bundled: [other], units: UnitDirectory.empty(), library: createPlanLibrary(own2, { prefix, log }), log });
+    await r.load();
+    await r.listen();
+    try {
+      // A change stored without a note (as if published while this subscriber was away).
+      const data = Buffer.from(PLAN_V1);
+      const entry = { name: PLAN_NAME, data: data.toString('base64'), by: 'cli', at: new Date().toISOString(), sha256: 'x'.repeat(64) };
+      await t.redis.multi().hset(`${prefix}:{plans}:library`, PLAN_NAME, JSON.stringify(entry)).incr(`${prefix}:{plans}:version`).exec();
+      await new Promise((res) => setTimeout(res, 200));
+      expect(r.current().ledger.documents.map((d) => d.file)).toEqual(['heyang-2025.txt']);
+      const subscriber = String(await t.redis.client('LIST'))
+        .split('\n')
+        .find((l) => l.includes(`name=${name}`) && /\bsub=1\b/u.test(l));
+      expect(subscriber).toBeDefined();
+      await t.redis.client('KILL', 'ID', /\bid=(\d+)/u.exec(subscriber!)![1]!);
+      await waitFor('the resync after reconnect', () => r.current().ledger.documents.some((d) => d.file === PLAN_NAME) || undefined, 5000);
+    } finally {
+      await r.close();
+      own2.disconnect();
+    }
+  });
+
   it('a failing hook does not undo the load; the outcome says it failed', async () => {
     const r = registry(`${t.prefix}:hookfail`);
     r.onReload(async () => {
