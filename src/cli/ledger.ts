@@ -5,7 +5,7 @@ import { exportCsv } from '../ledger/export/csv.js';
 import { exportMarkdown } from '../ledger/export/markdown.js';
 import { exportXlsx } from '../ledger/export/xlsx.js';
 import type { DocumentRows } from '../ledger/rows.js';
-import { loadPlans } from '../plans/load.js';
+import { loadServedPlans } from '../plans/served.js';
 import { createProgressStore } from '../progress/store.js';
 import { createRedis, redisTargetFromConfig } from '../redis/connection.js';
 import { DEFAULT_LOCAL_URL, pingRedis } from '../redis/ensure.js';
@@ -100,26 +100,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw e;
   }
 
-  const files = await expandPlanFiles(config.plans.files, io.cwd);
-  const { plans, rejected } = await loadPlans(files, resolve(io.cwd, config.plans.unitsFile), io.log);
-  for (const r of rejected) io.stderr.write(`未导入 / skipped: ${r.reason}\n`);
-  if (plans.ledger.documents.length === 0) {
-    io.stderr.write(`没有可用的工作要点（PLAN_FILES=${config.plans.files.join(',')}），请检查文件路径。 / no plans loaded\n`);
-    return EXIT_INPUT;
-  }
-
-  let unit: string | undefined;
-  if (values.unit !== undefined) {
-    const names = unitNames(plans);
-    const r = names.lookup(values.unit);
-    if (!r.unit) {
-      const hint = r.suggestions.length > 0 ? `，您要找的是不是：${r.suggestions.join('、')}` : '';
-      io.stderr.write(`没有找到单位“${values.unit}”${hint} / unknown unit\n`);
-      return EXIT_INPUT;
-    }
-    unit = names.canonical(r.unit.name);
-  }
-
   const prefix = values.prefix?.trim() || STORE_PREFIX;
   const target = redisTargetFromConfig(config.redis, DEFAULT_LOCAL_URL)!;
   if (target.kind === 'standalone') {
@@ -135,6 +115,32 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const conns = createRedis(target, { log: io.log, name: 'duban-cli' });
   try {
+    const files = await expandPlanFiles(config.plans.files, io.cwd);
+    // What the bot serves: PLAN_FILES overlaid with plans imported through /导入 or `cli import`.
+    const { plans, rejected } = await loadServedPlans({
+      files,
+      unitsFile: resolve(io.cwd, config.plans.unitsFile),
+      redis: conns.client,
+      prefix,
+      log: io.log,
+    });
+    for (const r of rejected) io.stderr.write(`未导入 / skipped: ${r.reason}\n`);
+    if (plans.ledger.documents.length === 0) {
+      io.stderr.write(`没有可用的工作要点（PLAN_FILES=${config.plans.files.join(',')}），请检查文件路径。 / no plans loaded\n`);
+      return EXIT_INPUT;
+    }
+
+    let unit: string | undefined;
+    if (values.unit !== undefined) {
+      const names = unitNames(plans);
+      const r = names.lookup(values.unit);
+      if (!r.unit) {
+        const hint = r.suggestions.length > 0 ? `，您要找的是不是：${r.suggestions.join('、')}` : '';
+        io.stderr.write(`没有找到单位“${values.unit}”${hint} / unknown unit\n`);
+        return EXIT_INPUT;
+      }
+      unit = names.canonical(r.unit.name);
+    }
     let tenant = values.tenant;
     if (tenant === undefined) {
       const found = await scanTenants(conns.client, prefix, ['progress']);

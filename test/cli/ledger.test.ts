@@ -12,6 +12,8 @@ import type { Task } from '../../src/plan/schema.js';
 import { createProgressStore } from '../../src/progress/store.js';
 import { isGenericUnit } from '../../src/reminders/targets.js';
 import { useTestRedis } from '../support/redis.js';
+import { createPlanLibrary } from '../../src/plans/library.js';
+import { silentLogger } from '../../src/log.js';
 
 /**
  * `cli ledger` against real Redis: plans from PLAN_FILES (one bundled seed),
@@ -83,6 +85,18 @@ describe('cli ledger', () => {
     const row = json.documents[0]!.rows.find((r) => r.ref.taskId === task.id)!;
     expect(row).toMatchObject({ progress: '缺经费' });
     expect(row.status).toMatch(/^有困难/u);
+  });
+
+  it('includes plans imported into the library (what the bot serves), not only PLAN_FILES', async () => {
+    const lib = createPlanLibrary(t.redis, { prefix: t.prefix, log: silentLogger() });
+    const plan = '石门县2024年政务公开工作要点\n一、深化公开\n（一）推进预算公开，8月底前完成。（县财政局牵头负责）\n';
+    await lib.put('shimen-2024.txt', Buffer.from(plan), 'ou_admin');
+    const o = io();
+    expect(await run(['--prefix', t.prefix, '--tenant', 'tn1', '--format', 'json'], o)).toBe(0);
+    const titles = (JSON.parse(o.out()) as { documents: Array<{ title: string }> }).documents.map((d) => d.title);
+    expect(titles).toContain('石门县2024年政务公开工作要点');
+    expect(titles).toContain('2022年庆元县政务公开工作要点');
+    await lib.remove('shimen-2024.txt');
   });
 
   it('no Redis: a clear message, exit 3, nothing written', async () => {
