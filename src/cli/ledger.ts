@@ -1,4 +1,4 @@
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, expandPlanFiles, loadConfig } from '../config.js';
 import { exportCsv } from '../ledger/export/csv.js';
@@ -15,6 +15,7 @@ import { liveLedgerRows } from '../summary/ledger.js';
 import { unitNames } from '../summary/units.js';
 import { scanTenants } from '../../jobs/weekly-tenants.js';
 import { writeFileAtomic, type CliIO } from './io.js';
+import { chooseFormat } from './format.js';
 
 /**
  * `cli ledger [--format xlsx|csv|md|json] [--out FILE] [--tenant T] [--unit U]`:
@@ -54,12 +55,6 @@ function usage(io: CliIO, message: string): number {
   return EXIT_USAGE;
 }
 
-function chooseFormat(flag: string | undefined, out: string | undefined): Format | undefined {
-  if (flag !== undefined) return (FORMATS as readonly string[]).includes(flag) ? (flag as Format) : undefined;
-  const ext = out === undefined ? '' : extname(out).slice(1).toLowerCase();
-  if (ext === 'markdown') return 'md';
-  return (FORMATS as readonly string[]).includes(ext) ? (ext as Format) : 'md';
-}
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let values: { format?: string; out?: string; tenant?: string; unit?: string; prefix?: string; help?: boolean };
@@ -85,7 +80,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (values.out !== undefined && values.out.trim() === '') return usage(io, '--out 需要一个文件名 / --out needs a file name');
-  const format = chooseFormat(values.format, values.out);
+  const format = chooseFormat(values.format, values.out, FORMATS, 'md');
   if (!format) return usage(io, `不支持的格式：${values.format}（可选 ${FORMATS.join('、')}） / unsupported format`);
   if (format === 'xlsx' && values.out === undefined) return usage(io, 'xlsx 格式必须用 --out 指定输出文件 / xlsx needs --out FILE');
 

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PlanError } from '../plan/errors.js';
 import { parsePlan } from '../plan/parse.js';
@@ -10,6 +10,7 @@ import { exportMarkdown } from '../ledger/export/markdown.js';
 import { exportXlsx } from '../ledger/export/xlsx.js';
 import { ledgerRows } from '../ledger/rows.js';
 import { writeFileAtomic, type CliIO } from './io.js';
+import { chooseFormat } from './format.js';
 
 /**
  * `cli parse <files…> [--format json|csv|xlsx|md] [--out FILE]`.
@@ -74,7 +75,7 @@ export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promi
   if (files.length === 0) return usage(io, '缺少要解析的文件 / no input files');
   if (values.out !== undefined && values.out.trim() === '') return usage(io, '--out 需要一个文件名 / --out needs a file name');
 
-  const format = chooseFormat(values.format, values.out);
+  const format = chooseFormat(values.format, values.out, FORMATS, 'json');
   if (!format) {
     return usage(io, `不支持的格式：${values.format}（可选 ${FORMATS.join('、')}） / unsupported format`);
   }
@@ -134,12 +135,6 @@ export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promi
   return EXIT_OK;
 }
 
-function chooseFormat(flag: string | undefined, out: string | undefined): Format | undefined {
-  if (flag !== undefined) return (FORMATS as readonly string[]).includes(flag) ? (flag as Format) : undefined;
-  const ext = out === undefined ? '' : extname(out).slice(1).toLowerCase();
-  if (ext === 'markdown') return 'md';
-  return (FORMATS as readonly string[]).includes(ext) ? (ext as Format) : 'json';
-}
 
 /** A parsed document, or the Chinese reason it could not be read. */
 async function parseOne(file: string, io: CliIO, parse: ParseFn): Promise<PlanDocument | string> {
