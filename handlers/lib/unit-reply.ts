@@ -32,6 +32,16 @@ function table(refs: TaskRef[], manyDocs: boolean): Block[] {
 }
 
 export function unitTasksReply(query: string, result: UnitTasks): Reply {
+  if (result.unit === undefined && result.ambiguous && result.suggestions.length) {
+    return {
+      title: '请指明是哪个单位',
+      tone: 'orange',
+      blocks: [
+        { kind: 'text', text: `“${shorten(query, 20)}”对应多个单位，请选择：` },
+        { kind: 'list', items: result.suggestions.map((s) => `/任务 ${s}`) },
+      ],
+    };
+  }
   if (result.unit === undefined) {
     const blocks: Block[] = [{ kind: 'text', text: `没有找到单位“${shorten(query, 20)}”。` }];
     if (result.suggestions.length) {

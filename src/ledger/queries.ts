@@ -34,7 +34,7 @@ export type UnitTasks =
       /** Items a class of units leads ("各有关单位", "各政务公开单位"): may include this unit; shown apart. */
       generic: TaskRef[];
     }
-  | { unit: undefined; suggestions: string[] };
+  | { unit: undefined; suggestions: string[]; ambiguous?: boolean };
 
 /**
  * The units named in the plans, merged into the directory: a unit nobody has
@@ -76,8 +76,8 @@ function buildLedgerDirectory(ledger: Ledger, units: UnitDirectory): UnitDirecto
 
 export function tasksForUnit(ledger: Ledger, units: UnitDirectory, query: string, opts: { today?: string } = {}): UnitTasks {
   const dir = ledgerDirectory(ledger, units);
-  const { unit, suggestions } = dir.resolve(query);
-  if (!unit) return { unit: undefined, suggestions };
+  const { unit, suggestions, ambiguous } = dir.resolve(query);
+  if (!unit) return { unit: undefined, suggestions, ...(ambiguous ? { ambiguous } : {}) };
   const lead: TaskRef[] = [];
   const co: TaskRef[] = [];
   const generic: TaskRef[] = [];

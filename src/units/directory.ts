@@ -45,6 +45,8 @@ interface Indexed {
 export interface Resolution {
   unit?: UnitEntry;
   suggestions: string[];
+  /** The name fits several units equally ("发改局" with two counties loaded): ask which, do not say "not found". */
+  ambiguous?: boolean;
 }
 
 const MAX_SUGGESTIONS = 5;
@@ -139,13 +141,13 @@ export class UnitDirectory {
     for (const name of [q, ...withoutPlaces(q)]) {
       const found = this.byKey(unitKey(name));
       if (found.length === 1) return { unit: found[0]!.entry, suggestions: [] };
-      if (found.length > 1) return { suggestions: this.rank(q, found).slice(0, MAX_SUGGESTIONS) };
+      if (found.length > 1) return { suggestions: this.rank(q, found).slice(0, MAX_SUGGESTIONS), ambiguous: true };
     }
     // A class of units ("各有关单位") is not a misspelt office: no guesses.
     if (isGenericUnitName(q)) return { suggestions: [] };
     const partial = this.partial(q);
     if (partial.length === 1) return { unit: partial[0]!.entry, suggestions: [] };
-    if (partial.length > 1) return { suggestions: this.rank(q, partial).slice(0, MAX_SUGGESTIONS) };
+    if (partial.length > 1) return { suggestions: this.rank(q, partial).slice(0, MAX_SUGGESTIONS), ambiguous: true };
     return { suggestions: this.closest(q) };
   }
 

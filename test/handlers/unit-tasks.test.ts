@@ -28,10 +28,11 @@ describe('任务 <单位>', () => {
     expect((await ask('发改局有哪些任务')).split('\n')[0]).toBe('【县发展和改革局的任务】');
   });
 
-  it('suggests units for a name it cannot place', async () => {
+  it('asks which unit when a name fits several, instead of saying it found none', async () => {
     const { ask } = harness();
     const out = await ask('/任务 税务局');
-    expect(out).toContain('没有找到单位“税务局”');
+    expect(out).toContain('“税务局”对应多个单位，请选择');
+    expect(out).not.toContain('没有找到');
     expect(out).toContain('• /任务 县税务局');
     expect(out).toContain('• /任务 市税务局');
   });
