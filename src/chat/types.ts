@@ -58,6 +58,12 @@ export type Block =
   | {
       kind: 'actions';
       buttons: Array<{ label: string; value: Record<string, string>; style?: 'primary' | 'danger' | 'default' }>;
+      /**
+       * A short text box sent along with whichever button is pressed (Lark: a
+       * form whose buttons submit it). Platforms without forms show the buttons
+       * alone. What comes back is untrusted user text.
+       */
+      note?: NoteInput;
     }
   /**
    * A chart (a VChart spec, JSON only) where the platform can draw one (Lark
@@ -65,6 +71,15 @@ export type Block =
    * stands in its place.
    */
   | { kind: 'chart'; spec: Record<string, unknown>; fallback: Block };
+
+/** The text box of an `actions` block. */
+export interface NoteInput {
+  placeholder: string;
+  /** The platform refuses to submit while it is empty (for every button of the block). */
+  required?: boolean;
+  /** Characters; the platform's box stops there (the receiver caps again). */
+  maxLength?: number;
+}
 
 export type Tone = 'blue' | 'green' | 'orange' | 'red' | 'grey';
 

@@ -1,5 +1,5 @@
 import { formatShanghai, shanghaiDate } from '../calendar/shanghai.js';
-import type { Block, Reply, Tone } from '../chat/types.js';
+import type { Block, NoteInput, Reply, Tone } from '../chat/types.js';
 import { chineseDate } from '../reminders/message.js';
 import { taskLabel, type TaskHit } from './resolve-task.js';
 import { REPORT_STATUS_LABEL, TASK_STATE_LABEL, type ProgressEvent, type ReportStatus, type TaskProgress, type TaskState } from './types.js';
@@ -10,10 +10,17 @@ import { REPORT_STATUS_LABEL, TASK_STATE_LABEL, type ProgressEvent, type ReportS
  * Button values: {action:'progress', taskId, unit, status} for units,
  * {action:'confirm'|'return', taskId, unit} for supervisors.
  *
- * A note cannot be typed into a card here (the renderer has no form input):
- * replying to the card with "/进展 推进中 说明" (units) or "/退回 原因"
- * (supervisors) adds it, the card's message id naming the task and unit.
+ * Both button rows carry a short text box (`note`): on Lark a form whose
+ * buttons submit it, so a unit's click brings its 说明 and a supervisor's 退回
+ * its reason. Replying to the card with "/进展 推进中 说明" or "/退回 原因"
+ * works too, the card's message id naming the task and unit.
  */
+
+/** Longest note a card's text box takes; card-actions caps what arrives again. */
+export const CARD_NOTE_MAX = 200;
+export const PROGRESS_NOTE: NoteInput = { placeholder: '说明（选填）', maxLength: CARD_NOTE_MAX };
+/** Not `required`: 办结销号 shares the form and needs no reason; the handler insists for 退回. */
+export const RETURN_NOTE: NoteInput = { placeholder: '退回原因（退回时必填）', maxLength: CARD_NOTE_MAX };
 
 export const STATE_TONE: Record<TaskState, Tone> = {
   'not-started': 'grey',
@@ -45,6 +52,7 @@ export function progressButtons(taskId: string, unit: string): Block {
       { label: REPORT_STATUS_LABEL['in-progress'], value: value('in-progress'), style: 'default' },
       { label: REPORT_STATUS_LABEL.difficulty, value: value('difficulty'), style: 'danger' },
     ],
+    note: PROGRESS_NOTE,
   };
 }
 
@@ -55,6 +63,7 @@ export function supervisorButtons(taskId: string, unit: string): Block {
       { label: '办结销号', value: { action: 'confirm', taskId, unit }, style: 'primary' },
       { label: '退回', value: { action: 'return', taskId, unit }, style: 'danger' },
     ],
+    note: RETURN_NOTE,
   };
 }
 

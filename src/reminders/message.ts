@@ -124,6 +124,8 @@ export function reminderReply(f: ReminderFacts, ctx: MessageContext): Reply {
         { label: '推进中', value: value('in-progress'), style: 'default' },
         { label: '有困难', value: value('blocked'), style: 'danger' },
       ],
+      // Same box as progressButtons (src/progress/card.ts imports this module, so not shared by import).
+      note: { placeholder: '说明（选填）', maxLength: 200 },
     });
   }
   return { title, tone, blocks };

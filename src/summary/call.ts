@@ -60,6 +60,7 @@ export function callReply(unit: string, open: readonly ItemStatus[], opts: { wee
         style: b.style,
         value: { action: 'progress', taskId: it.assignment.taskId, unit: it.assignment.unit, status: b.status, card: CALL_CARD },
       })),
+      note: { placeholder: '说明（选填）', maxLength: 200 },
     });
   });
   const rest = open.slice(MAX_BUTTON_ITEMS, MAX_LISTED);

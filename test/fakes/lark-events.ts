@@ -121,14 +121,32 @@ export function botAdded(ctx: EventContext, spec: { chatId: string; operatorOpen
   return { body, eventId: body.header.event_id };
 }
 
-export function cardAction(ctx: EventContext, spec: { openId: string; chatId: string; messageId: string; value: Record<string, string>; eventId?: string }) {
+export interface CardActionSpec {
+  openId: string;
+  chatId: string;
+  messageId: string;
+  value: Record<string, string>;
+  eventId?: string;
+  /**
+   * What the form around the button held when it was submitted (a form's
+   * submit button): Lark sends `action.form_value` (input name -> text) and
+   * the button's `name`.
+   */
+  formValue?: Record<string, unknown>;
+  buttonName?: string;
+}
+
+export function cardAction(ctx: EventContext, spec: CardActionSpec) {
+  const action: Record<string, unknown> = { value: spec.value, tag: 'button' };
+  if (spec.formValue) action.form_value = spec.formValue;
+  if (spec.buttonName ?? spec.formValue) action.name = spec.buttonName ?? 'submit_1_1';
   const body = envelope(
     ctx,
     'card.action.trigger',
     {
       operator: { tenant_key: ctx.tenantKey, open_id: spec.openId, user_id: 'u_op', union_id: 'on_op' },
       token: hex(8),
-      action: { value: spec.value, tag: 'button' },
+      action,
       host: 'im_message',
       context: { open_message_id: spec.messageId, open_chat_id: spec.chatId },
     },

@@ -155,6 +155,11 @@ const ELEMENT_KEYS: Record<string, readonly string[]> = {
   button: ['tag', 'element_id', 'margin', 'type', 'size', 'width', 'text', 'icon', 'disabled', 'disabled_tips', 'confirm', 'behaviors', 'hover_tips', 'name', 'form_action_type'],
   div: ['tag', 'element_id', 'margin', 'text', 'icon'],
   chart: ['tag', 'element_id', 'margin', 'aspect_ratio', 'color_theme', 'chart_spec', 'preview', 'height'],
+  form: ['tag', 'element_id', 'margin', 'padding', 'name', 'elements', 'direction', 'horizontal_spacing', 'horizontal_align', 'vertical_spacing', 'vertical_align'],
+  input: [
+    'tag', 'element_id', 'margin', 'name', 'required', 'disabled', 'placeholder', 'default_value', 'width', 'max_length',
+    'input_type', 'show_icon', 'rows', 'auto_resize', 'max_rows', 'label', 'label_position', 'value', 'confirm', 'behaviors', 'disabled_tips',
+  ],
 };
 const ASPECT_RATIOS = new Set(['1:1', '2:1', '4:3', '16:9']);
 const COLUMN_KEYS = ['tag', 'element_id', 'width', 'weight', 'vertical_align', 'vertical_spacing', 'horizontal_align', 'padding', 'background_style', 'elements', 'direction'];
@@ -165,12 +170,39 @@ function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], wher
   for (const k of Object.keys(obj)) if (!allowed.includes(k)) bad(230099, `card build failed: unknown property ${where}.${k}`);
 }
 
-function checkElement(el: unknown, where: string): void {
+/** Where an element sits: inside a form or not, and the names taken so far in the card. */
+interface ElementScope {
+  inForm: boolean;
+  names: Set<string>;
+}
+
+/** Form parts are named, and a name is taken once per card. */
+function takeName(e: Record<string, unknown>, scope: ElementScope, where: string): void {
+  if (typeof e.name !== 'string' || !e.name) bad(230099, `card build failed: ${where}.name is required in a form`);
+  if (scope.names.has(e.name as string)) bad(230099, `card build failed: ${where}.name ${String(e.name)} is not unique in the card`);
+  scope.names.add(e.name as string);
+}
+
+function checkElement(el: unknown, where: string, scope: ElementScope): void {
   if (!el || typeof el !== 'object') bad(230099, `card build failed: ${where} not an object`);
   const e = el as Record<string, unknown>;
   const keys = ELEMENT_KEYS[String(e.tag)];
   if (!keys) bad(230099, `card build failed: unknown tag ${String(e.tag)} at ${where}`);
   onlyKeys(e, keys!, where);
+  if (e.tag === 'form') {
+    if (scope.inForm) bad(230099, `card build failed: ${where} form inside a form`);
+    takeName(e, scope, where);
+    if (!Array.isArray(e.elements) || e.elements.length === 0) bad(230099, `card build failed: ${where}.elements`);
+    (e.elements as unknown[]).forEach((x, j) => checkElement(x, `${where}.elements[${j}]`, { ...scope, inForm: true }));
+  }
+  if (e.tag === 'input') {
+    if (scope.inForm) takeName(e, scope, where);
+    const p = e.placeholder as Record<string, unknown> | undefined;
+    if (p !== undefined && (!p || p.tag !== 'plain_text' || typeof p.content !== 'string')) bad(230099, `card build failed: ${where}.placeholder`);
+    const max = e.max_length;
+    if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000)) bad(230099, `card build failed: ${where}.max_length`);
+    if (e.required !== undefined && typeof e.required !== 'boolean') bad(230099, `card build failed: ${where}.required`);
+  }
   if (e.tag === 'markdown' && typeof e.content !== 'string') bad(230099, `card build failed: ${where}.content`);
   if (e.tag === 'column_set') {
     if (!Array.isArray(e.columns)) bad(230099, `card build failed: ${where}.columns`);
@@ -178,7 +210,7 @@ function checkElement(el: unknown, where: string): void {
       const col = c as Record<string, unknown>;
       if (col.tag !== 'column') bad(230099, `card build failed: ${where}.columns[${i}].tag`);
       onlyKeys(col, COLUMN_KEYS, `${where}.columns[${i}]`);
-      ((col.elements as unknown[]) ?? []).forEach((x, j) => checkElement(x, `${where}.columns[${i}].elements[${j}]`));
+      ((col.elements as unknown[]) ?? []).forEach((x, j) => checkElement(x, `${where}.columns[${i}].elements[${j}]`, scope));
     });
   }
   if (e.tag === 'table') {
@@ -208,6 +240,11 @@ function checkElement(el: unknown, where: string): void {
     for (const b of (e.behaviors as Array<Record<string, unknown>>) ?? []) {
       if (b.type !== 'callback' && b.type !== 'open_url') bad(230099, `card build failed: ${where}.behaviors`);
     }
+    if (e.form_action_type !== undefined) {
+      if (!['submit', 'reset'].includes(String(e.form_action_type))) bad(230099, `card build failed: ${where}.form_action_type`);
+      if (!scope.inForm) bad(230099, `card build failed: ${where} submits no form (not inside one)`);
+      takeName(e, scope, where);
+    }
   }
 }
 
@@ -227,7 +264,8 @@ export function checkCard(card: unknown): void {
   const body = c.body as Record<string, unknown> | undefined;
   if (!body || !Array.isArray(body.elements)) bad(230099, 'card build failed: body.elements');
   onlyKeys(body!, ['elements', 'direction', 'padding', 'horizontal_spacing', 'vertical_spacing'], 'body');
-  (body!.elements as unknown[]).forEach((el, i) => checkElement(el, `body.elements[${i}]`));
+  const scope: ElementScope = { inForm: false, names: new Set() };
+  (body!.elements as unknown[]).forEach((el, i) => checkElement(el, `body.elements[${i}]`, scope));
 }
 
 // ---- multipart (uploads) --------------------------------------------------

@@ -15,6 +15,9 @@ import type { Block, Reply, Tone } from '../../chat/types.js';
  * Charts (a `chart` block, or `chart` in the options for the first card) are
  * VChart specs in a `chart` element; `withoutCharts` gives the same card with
  * each chart replaced by its fallback, for when the platform refuses one.
+ * An `actions` block with a `note` becomes a form: a text input and the
+ * buttons as its submit buttons, so the click's callback carries the text in
+ * `action.form_value`.
  */
 
 export type CardElement = Record<string, unknown>;
@@ -219,17 +222,64 @@ function tableElements(columns: string[], rows: string[][], maxElBytes: number):
   return out;
 }
 
-function button(b: { label: string; value: Record<string, string>; style?: 'primary' | 'danger' | 'default' }): CardElement {
+type ButtonSpec = Extract<Block, { kind: 'actions' }>['buttons'][number];
+
+/** A callback button; `submit` names it as one of its form's submit buttons. */
+function button(b: ButtonSpec, submit?: string): CardElement {
   return {
     tag: 'button',
     text: { tag: 'plain_text', content: b.label },
     type: b.style ?? 'default',
+    ...(submit ? { name: submit, form_action_type: 'submit' } : {}),
     behaviors: [{ type: 'callback', value: b.value }],
   };
 }
 
+/**
+ * Names of form parts must be unique within a card, so each form of a reply is
+ * numbered. The text box of the first is "note", later ones "note_2", …: the
+ * callback's `form_value` holds only the submitting form's fields, so the
+ * receiver takes `note` or `note_<n>` (see noteFromForm in card-actions.ts).
+ */
+export function noteFieldName(form: number): string {
+  return form === 1 ? 'note' : `note_${form}`;
+}
+
+interface RenderState {
+  forms: number;
+}
+
+function actionsElements(block: Extract<Block, { kind: 'actions' }>, state: RenderState): CardElement[] {
+  if (block.buttons.length === 0) return [];
+  if (!block.note) {
+    return [{ tag: 'column_set', columns: block.buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })) }];
+  }
+  state.forms += 1;
+  const n = state.forms;
+  const input: CardElement = {
+    tag: 'input',
+    name: noteFieldName(n),
+    placeholder: { tag: 'plain_text', content: block.note.placeholder },
+    ...(block.note.maxLength ? { max_length: block.note.maxLength } : {}),
+    ...(block.note.required ? { required: true } : {}),
+  };
+  return [
+    {
+      tag: 'form',
+      name: `form_${n}`,
+      elements: [
+        input,
+        {
+          tag: 'column_set',
+          columns: block.buttons.map((b, i) => ({ tag: 'column', width: 'auto', elements: [button(b, `submit_${n}_${i + 1}`)] })),
+        },
+      ],
+    },
+  ];
+}
+
 /** One block -> card elements, each small enough to sit in a card on its own. */
-function blockElements(block: Block, maxElBytes: number): CardElement[] {
+function blockElements(block: Block, maxElBytes: number, state: RenderState): CardElement[] {
   switch (block.kind) {
     case 'text':
       return markdownElements(block.text.split('\n').map((raw) => ({ prefix: '', raw })), maxElBytes);
@@ -254,15 +304,9 @@ function blockElements(block: Block, maxElBytes: number): CardElement[] {
     case 'divider':
       return [{ tag: 'hr' }];
     case 'actions':
-      if (block.buttons.length === 0) return [];
-      return [
-        {
-          tag: 'column_set',
-          columns: block.buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })),
-        },
-      ];
+      return actionsElements(block, state);
     case 'chart': {
-      const fallback = blockElements(block.fallback, maxElBytes);
+      const fallback = blockElements(block.fallback, maxElBytes, state);
       const el = chartElement(block.spec);
       // A chart cannot be split across cards: too big for one, its fallback shows instead.
       if (jsonBytes(el) > maxElBytes) return fallback;
@@ -313,7 +357,8 @@ export function renderCards(reply: Reply, opts: RenderOptions = {}): LarkCard[] 
   // The continuation title is the longest header any part can get.
   const shell = jsonBytes(card({ ...reply, title: reply.title ? `${reply.title}（续 99/99）` : undefined }, [], 1, 2));
   const room = budget - shell;
-  const elements = reply.blocks.flatMap((b) => blockElements(b, room));
+  const state: RenderState = { forms: 0 };
+  const elements = reply.blocks.flatMap((b) => blockElements(b, room, state));
   const sized = elements.map((el) => ({ el, b: jsonBytes(el) + 1 }));
   const chart = opts.chart ? { el: chartElement(opts.chart), b: jsonBytes(chartElement(opts.chart)) + 1 } : undefined;
   const extra = chart && chart.b <= room ? chart : undefined;

@@ -114,6 +114,63 @@ describe('renderCards', () => {
     expect(() => checkCard(card)).not.toThrow();
   });
 
+  it('actions with a note become a form: a named input and the buttons as its submit buttons, each form numbered', () => {
+    const note = { placeholder: '说明（选填）', maxLength: 200 };
+    const row = (task: string) => ({
+      kind: 'actions' as const,
+      buttons: [
+        { label: '已完成', value: { task, op: 'done' }, style: 'primary' as const },
+        { label: '推进中', value: { task, op: 'doing' } },
+      ],
+      note,
+    });
+    const [card] = renderCards({ blocks: [row('t1'), { kind: 'text', text: '下一项' }, row('t2')] });
+    const [first, , second] = card!.body.elements;
+    expect(first).toEqual({
+      tag: 'form',
+      name: 'form_1',
+      elements: [
+        { tag: 'input', name: 'note', placeholder: { tag: 'plain_text', content: '说明（选填）' }, max_length: 200 },
+        {
+          tag: 'column_set',
+          columns: [
+            {
+              tag: 'column',
+              width: 'auto',
+              elements: [{ tag: 'button', text: { tag: 'plain_text', content: '已完成' }, type: 'primary', name: 'submit_1_1', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { task: 't1', op: 'done' } }] }],
+            },
+            {
+              tag: 'column',
+              width: 'auto',
+              elements: [{ tag: 'button', text: { tag: 'plain_text', content: '推进中' }, type: 'default', name: 'submit_1_2', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { task: 't1', op: 'doing' } }] }],
+            },
+          ],
+        },
+      ],
+    });
+    // Names are unique in the card: the second form's box is note_2.
+    expect(second).toMatchObject({ tag: 'form', name: 'form_2', elements: [{ tag: 'input', name: 'note_2' }, { tag: 'column_set' }] });
+    expect(() => checkCard(card)).not.toThrow();
+    // A required box says so; the text fallback still offers no buttons.
+    const [req] = renderCards({ blocks: [{ ...row('t3'), note: { placeholder: '原因', required: true } }] });
+    expect((req!.body.elements[0] as { elements: unknown[] }).elements[0]).toEqual({ tag: 'input', name: 'note', placeholder: { tag: 'plain_text', content: '原因' }, required: true });
+    expect(renderTexts({ blocks: [row('t1')] })).toEqual(['']);
+  });
+
+  it('the fake accepts forms and inputs as Lark does, and still refuses what Lark refuses', () => {
+    const submit = (name: string) => ({ tag: 'button', text: { tag: 'plain_text', content: '提交' }, name, form_action_type: 'submit', behaviors: [{ type: 'callback', value: { a: '1' } }] });
+    const input = (name: string) => ({ tag: 'input', name, placeholder: { tag: 'plain_text', content: '说明' }, max_length: 200 });
+    const cardOf = (...elements: unknown[]) => ({ schema: '2.0', body: { elements } });
+    expect(() => checkCard(cardOf({ tag: 'form', name: 'f', elements: [input('note'), submit('s')] }))).not.toThrow();
+    expect(() => checkCard(cardOf({ tag: 'form', name: 'f', elements: [{ tag: 'textarea', name: 'x' }, submit('s')] }))).toThrow(/unknown tag textarea/);
+    expect(() => checkCard(cardOf({ tag: 'form', name: 'f', elements: [{ ...input('note'), autofill: true }, submit('s')] }))).toThrow(/unknown property/);
+    expect(() => checkCard(cardOf({ tag: 'form', name: 'f', elements: [input('note'), submit('note')] }))).toThrow(/not unique/);
+    expect(() => checkCard(cardOf({ tag: 'form', name: 'f', elements: [{ tag: 'input', placeholder: { tag: 'plain_text', content: 'x' } }, submit('s')] }))).toThrow(/name is required/);
+    expect(() => checkCard(cardOf(submit('s')))).toThrow(/not inside one/);
+    expect(() => checkCard(cardOf({ tag: 'form', name: 'f', elements: [{ tag: 'form', name: 'g', elements: [input('n')] }] }))).toThrow(/form inside a form/);
+    expect(() => checkCard(cardOf({ tag: 'form', name: 'f', elements: [{ ...input('note'), max_length: 0 }, submit('s')] }))).toThrow(/max_length/);
+  });
+
   it('splits a long reply into several cards under 30 KB, continuation titles numbered', () => {
     const items = Array.from({ length: 400 }, (_, i) => `第${i + 1}项：推进政务公开标准化规范化建设，按时报送工作进展情况（县政府办公室牵头）`);
     const cards = renderCards({ title: '任务清单', blocks: [{ kind: 'list', items }] });
