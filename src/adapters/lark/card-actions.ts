@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Plans } from '../../chat/context.js';
-import { decidedCard, progressCard } from '../../progress/card.js';
+import { CARD_NOTE_MAX, decidedCard, progressCard } from '../../progress/card.js';
 import { decide, submitReport, type Actor } from '../../progress/report.js';
 import { taskById } from '../../progress/resolve-task.js';
 import type { ProgressServices } from '../../progress/services.js';
@@ -23,8 +23,12 @@ import { renderCards } from './render-card.js';
  *   several tasks, which is re-rendered for the unit as it now stands, so the
  *   other tasks keep their buttons;
  * - {action:'confirm', taskId, unit}: a supervisor; the card shows the decision;
- * - {action:'return', …}: a return needs a reason, which a button cannot carry,
- *   so the toast asks for "/退回 原因" as a reply to the card (nothing recorded).
+ * - {action:'return', …}: a supervisor, with the reason typed into the card's
+ *   text box; recorded exactly as "/退回 原因" (the unit's group is told), the
+ *   card shows the decision. No reason: an error toast, nothing recorded.
+ * The buttons sit in a form (render-card.ts), so the click brings the text
+ * box's content in `action.form_value`: a unit's 说明, a supervisor's reason.
+ * It is untrusted user text: trimmed, control characters dropped, capped.
  * A refusal is an error toast and records nothing.
  */
 
@@ -35,6 +39,26 @@ export const CardValue = z.discriminatedUnion('action', [
   z.object({ action: z.literal('return'), taskId: z.string().min(1), unit: z.string().min(1) }),
 ]);
 export type CardValue = z.infer<typeof CardValue>;
+
+/** The form's fields as Lark sends them; anything else counts as no form. */
+const FormValue = z.record(z.string(), z.unknown());
+const NOTE_FIELD = /^note(?:_\d+)?$/;
+// Control characters (C0, DEL, C1) and bidi overrides: nothing a note needs, several that spoof.
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The text typed into the card's box: `note`, or `note_<n>` on a card with
+ * several forms (only the submitting form's fields arrive). Whitespace runs
+ * (newlines included) become one space; at most CARD_NOTE_MAX characters.
+ */
+export function noteFromForm(formValue: unknown): string {
+  const parsed = FormValue.safeParse(formValue);
+  if (!parsed.success) return '';
+  const key = Object.keys(parsed.data).find((k) => NOTE_FIELD.test(k) && typeof parsed.data[k] === 'string');
+  if (!key) return '';
+  const text = (parsed.data[key] as string).replace(/\s+/g, ' ').replace(UNSAFE_CHARS, '').trim();
+  return [...text].slice(0, CARD_NOTE_MAX).join('').trim();
+}
 
 export interface CardActionDeps {
   services: ProgressServices;
@@ -84,11 +108,13 @@ export function createCardActionHook(deps: CardActionDeps): CardActionHook {
     }
     const actor: Actor = { platform: 'lark', tenant: evt.tenant_key ?? '', chatId, senderId: operator };
     const messageId = evt.context?.open_message_id;
-    const ctx = { ...fields, action: value.action, taskId: value.taskId, unit: value.unit, operator };
+    const note = noteFromForm((evt.action as { form_value?: unknown } | undefined)?.form_value);
+    // The note's length, never its text: it is the user's words, kept in the progress log.
+    const ctx = { ...fields, action: value.action, taskId: value.taskId, unit: value.unit, operator, noteChars: note.length };
 
     if (value.action === 'progress') {
       const status = reportStatus(value.status);
-      const result = await submitReport(svc, plans, { actor, hit, unit: value.unit, status, note: '', at: now() });
+      const result = await submitReport(svc, plans, { actor, hit, unit: value.unit, status, note, at: now() });
       if (!result.ok) {
         log.warn({ event: 'bad-input', reason: `report-${result.reason}`, ...ctx }, 'card report refused');
         return toast('error', result.text);
@@ -114,9 +140,19 @@ export function createCardActionHook(deps: CardActionDeps): CardActionHook {
     }
 
     if (value.action === 'return') {
-      const allowed = svc.roles.isAdmin(actor) || (await svc.roles.isSupervisor(actor));
-      log.info({ event: 'progress.return_via_card', allowed, ...ctx }, 'return button');
-      return allowed ? toast('info', '退回需写明原因：请回复本卡片，发送“/退回 原因”。') : toast('error', '退回需要督办员权限。');
+      if (!note) {
+        // Who may return is said first, as decide() would; the reason only matters to a supervisor.
+        const allowed = svc.roles.isAdmin(actor) || (await svc.roles.isSupervisor(actor));
+        log.warn({ event: 'bad-input', reason: allowed ? 'return-no-reason' : 'return-not-supervisor', ...ctx }, 'return clicked without a reason');
+        return toast('error', allowed ? '请填写退回原因' : '退回需要督办员权限。');
+      }
+      const result = await decide(svc, plans, { actor, hit, unit: value.unit, kind: 'return', note, at: now() });
+      if (!result.ok) {
+        log.warn({ event: 'bad-input', reason: `return-${result.reason}`, ...ctx }, 'card return refused');
+        return toast('error', result.text);
+      }
+      log.info({ event: 'progress.return', via: 'card', ...ctx, progressId: result.event.id }, 'returned by card');
+      return { ...toast('success', '已退回'), card: { type: 'raw', data: renderCards(decidedCard(hit, result.unit, result.event))[0] } };
     }
 
     const result = await decide(svc, plans, { actor, hit, unit: value.unit, kind: 'confirm', note: '', at: now() });

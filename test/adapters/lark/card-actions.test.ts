@@ -18,6 +18,7 @@ import { reminderReply } from '../../../src/reminders/message.js';
 import { planReminders } from '../../../src/reminders/plan.js';
 import { checkCard, startFakeLark, type FakeLark, type SentRecord } from '../../fakes/lark-server.js';
 import { cardAction, postEvent, textMessage, type EventContext } from '../../fakes/lark-events.js';
+import { noteFromForm } from '../../../src/adapters/lark/card-actions.js';
 import { fixturePlans } from '../../chat/fixtures.js';
 import { ADMIN, CHATS, LOBBY, OUTSIDER, SUP, SUP_CHAT, TAX, TAX_CHAT, cardText } from '../../progress/harness.js';
 import { useTestRedis } from '../../support/redis.js';
@@ -86,8 +87,21 @@ async function say(sender: string, chatId: string, text: string, parentId?: stri
   return fake.sent.filter((s) => s.replyTo === m.messageId).map((s) => cardText(s.content)).join('\n');
 }
 
-async function click(sender: string, chatId: string, messageId: string, value: Record<string, string>, opts: { eventId?: string; signWith?: string } = {}) {
-  const { body } = cardAction(ctx, { openId: sender, chatId, messageId, value, ...(opts.eventId ? { eventId: opts.eventId } : {}) });
+async function click(
+  sender: string,
+  chatId: string,
+  messageId: string,
+  value: Record<string, string>,
+  opts: { eventId?: string; signWith?: string; formValue?: Record<string, unknown> } = {},
+) {
+  const { body } = cardAction(ctx, {
+    openId: sender,
+    chatId,
+    messageId,
+    value,
+    ...(opts.eventId ? { eventId: opts.eventId } : {}),
+    ...(opts.formValue ? { formValue: opts.formValue } : {}),
+  });
   const res = await postEvent(url, ctx, body, opts.signWith ? { signWith: opts.signWith } : {});
   await features.settle();
   return res as { status: number; json: { toast?: { type: string; content: string }; card?: { type: string; data: unknown } } };
@@ -112,10 +126,19 @@ describe('progress through the Lark adapter', () => {
     await send(TAX_CHAT, reminderReply(r, { today: '2024-07-24' }), 'dub-reminder-test');
     reminderCard = fake.sentTo(TAX_CHAT).at(-1)!;
     expect(cardText(reminderCard.content)).toContain('"action":"progress"');
+    // The buttons submit a form with a text box for the note.
+    expect(cardText(reminderCard.content)).toContain('"form_action_type":"submit"');
+    expect(cardText(reminderCard.content)).toContain('说明（选填）');
   });
 
-  it('a member clicks 推进中: recorded, success toast, the card is replaced by one showing the new state', async () => {
-    const res = await click(TAX, TAX_CHAT, reminderCard.messageId, { action: 'progress', taskId: T11, unit: '县税务局', status: 'in-progress' });
+  it('a member types a note and clicks 推进中: recorded with the note, success toast, the card is replaced by one showing the new state', async () => {
+    const res = await click(
+      TAX,
+      TAX_CHAT,
+      reminderCard.messageId,
+      { action: 'progress', taskId: T11, unit: '县税务局', status: 'in-progress' },
+      { formValue: { note: '  已完成初稿，\n待局务会审议 ' } },
+    );
     expect(res.status).toBe(200);
     expect(res.json.toast).toEqual({ type: 'success', content: '已记录：推进中' });
     expect(res.json.card?.type).toBe('raw');
@@ -123,7 +146,24 @@ describe('progress through the Lark adapter', () => {
     const card = cardText(res.json.card!.data);
     expect(card).toContain('工作进展：推进中');
     expect(card).toContain('"status":"done"');
-    expect(await history()).toEqual([expect.objectContaining({ kind: 'report', status: 'in-progress', by: TAX, chatId: TAX_CHAT })]);
+    expect(card).toContain('已完成初稿， 待局务会审议');
+    expect(await history()).toEqual([expect.objectContaining({ kind: 'report', status: 'in-progress', note: '已完成初稿， 待局务会审议', by: TAX, chatId: TAX_CHAT })]);
+    // The history the unit asks for (/进展 in reply to the card) shows the note.
+    const shown = await say(TAX, TAX_CHAT, '/进展', reminderCard.messageId);
+    expect(shown).toContain('进展记录');
+    expect(shown).toContain('已完成初稿， 待局务会审议');
+    expect(await history()).toHaveLength(1);
+  });
+
+  it('the note is read as untrusted text: control characters dropped, whitespace collapsed, capped; anything else is no note', () => {
+    expect(noteFromForm({ note: 'a\u0000b\u202ec\t\td' })).toBe('abc d');
+    expect([...noteFromForm({ note: '很'.repeat(500) })]).toHaveLength(200);
+    // A card with several forms names later boxes note_2, note_3…; only the submitting form's fields arrive.
+    expect(noteFromForm({ note_3: '第三项说明' })).toBe('第三项说明');
+    expect(noteFromForm({ note: 42 })).toBe('');
+    expect(noteFromForm({ other: 'x' })).toBe('');
+    expect(noteFromForm('note')).toBe('');
+    expect(noteFromForm(undefined)).toBe('');
   });
 
   it('a re-pushed click (same event_id) is recorded once', async () => {
@@ -182,10 +222,38 @@ describe('progress through the Lark adapter', () => {
     const refused = await click(TAX, SUP_CHAT, confirmCard.messageId, { action: 'confirm', taskId: T11, unit: '县税务局' });
     expect(refused.json.toast).toMatchObject({ type: 'error' });
     expect(refused.json.toast!.content).toContain('需要督办员权限');
-    const returned = await click(SUP, SUP_CHAT, confirmCard.messageId, { action: 'return', taskId: T11, unit: '县税务局' });
-    expect(returned.json.toast).toMatchObject({ type: 'info' });
-    expect(returned.json.toast!.content).toContain('/退回 原因');
+    expect(cardText(confirmCard.content)).toContain('退回原因（退回时必填）');
+    const returnValue = { action: 'return', taskId: T11, unit: '县税务局' };
+    // 退回 without a reason (no form value, or only blanks): an error toast, nothing recorded.
+    for (const formValue of [undefined, { note: '' }, { note: ' \n ' }]) {
+      const noReason = await click(SUP, SUP_CHAT, confirmCard.messageId, returnValue, formValue ? { formValue } : {});
+      expect(noReason.json).toEqual({ toast: { type: 'error', content: '请填写退回原因' } });
+    }
+    // A unit member cannot return, reason or not.
+    const byUnit = await click(TAX, SUP_CHAT, confirmCard.messageId, returnValue, { formValue: { note: '自己退回' } });
+    expect(byUnit.json.toast?.type).toBe('error');
+    expect(byUnit.json.toast?.content).toContain('督办员权限');
+    expect(await history()).toHaveLength(3);
     expect((await features.store.stateOf('tenant-p', T11, '县税务局'))!.state).toBe('pending-confirm');
+
+    // With a reason: returned exactly as /退回 would, the card shows the decision, the unit is told.
+    const returned = await click(SUP, SUP_CHAT, confirmCard.messageId, returnValue, { formValue: { note: '请补充佐证材料' } });
+    expect(returned.json.toast).toEqual({ type: 'success', content: '已退回' });
+    expect(() => checkCard(returned.json.card!.data)).not.toThrow();
+    expect(cardText(returned.json.card!.data)).toContain('已退回：县税务局');
+    expect(cardText(returned.json.card!.data)).toContain('请补充佐证材料');
+    expect((await history()).at(-1)).toMatchObject({ kind: 'return', note: '请补充佐证材料', by: SUP, chatId: SUP_CHAT });
+    expect((await features.store.stateOf('tenant-p', T11, '县税务局'))!.state).toBe('in-progress');
+    const notice = cardText(fake.sentTo(TAX_CHAT).at(-1)!.content);
+    expect(notice).toContain('任务被退回，请继续办理');
+    expect(notice).toContain('请补充佐证材料');
+
+    // The unit reports 已完成 again from the card, with a note; a new confirmation card goes to the supervisors.
+    const again = await click(TAX, TAX_CHAT, reminderCard.messageId, { action: 'progress', taskId: T11, unit: '县税务局', status: 'done' }, { formValue: { note: '佐证材料已补充' } });
+    expect(again.json.toast?.content).toBe('已记录：已完成');
+    expect((await features.store.stateOf('tenant-p', T11, '县税务局'))!.state).toBe('pending-confirm');
+    confirmCard = fake.sentTo(SUP_CHAT).at(-1)!;
+    expect(cardText(confirmCard.content)).toContain('佐证材料已补充');
 
     const ok = await click(SUP, SUP_CHAT, confirmCard.messageId, { action: 'confirm', taskId: T11, unit: '县税务局' });
     expect(ok.json.toast).toEqual({ type: 'success', content: '已办结销号' });
@@ -195,7 +263,7 @@ describe('progress through the Lark adapter', () => {
     expect((await features.store.stateOf('tenant-p', T11, '县税务局'))!.state).toBe('closed');
     expect(cardText(fake.sentTo(TAX_CHAT).at(-1)!.content)).toContain('督办员已确认办结');
     const audit = await features.audit.recent('tenant-p', 10);
-    expect(audit.map((a) => a.action)).toEqual(['confirm', 'report', 'report', 'report', 'bind']);
+    expect(audit.map((a) => a.action)).toEqual(['confirm', 'report', 'return', 'report', 'report', 'report', 'bind']);
   });
 
   it('once confirmed, the reminder worker sends nothing more', async () => {
