@@ -94,7 +94,7 @@ export function progressCard(hit: TaskHit, unit: string, p: TaskProgress | undef
     blocks.push({ kind: 'note', text: '督办员已确认办结，此任务不再提醒。' });
   } else {
     if (state === 'pending-confirm') blocks.push({ kind: 'note', text: '已报告完成，等待督办员确认办结。' });
-    blocks.push({ kind: 'note', text: '补充说明：回复本卡片，发送“/进展 推进中 说明”。' });
+    blocks.push({ kind: 'note', text: '说明可填在下方输入框后点按钮，或回复本卡片发送“/进展 推进中 说明”。' });
     blocks.push(progressButtons(hit.task.id, unit));
   }
   return { title: `工作进展：${TASK_STATE_LABEL[state]}`, tone: STATE_TONE[state], blocks };
@@ -110,7 +110,7 @@ export function confirmRequestCard(hit: TaskHit, unit: string, event: ProgressEv
     tone: 'blue',
     blocks: [
       { kind: 'fields', items },
-      { kind: 'note', text: '核实后点“办结销号”；如需退回，请回复本卡片发送“/退回 原因”。' },
+      { kind: 'note', text: '核实后点“办结销号”；如需退回，请在下方输入框写明原因后点“退回”（或回复本卡片发送“/退回 原因”）。' },
       supervisorButtons(hit.task.id, unit),
     ],
   };
@@ -142,6 +142,6 @@ export function decisionNotice(hit: TaskHit, unit: string, event: ProgressEvent)
   return {
     title: '任务被退回，请继续办理',
     tone: 'orange',
-    blocks: [{ kind: 'fields', items }, { kind: 'note', text: '办理后请再次报告：回复本卡片，发送“/进展 已完成 说明”。' }, progressButtons(hit.task.id, unit)],
+    blocks: [{ kind: 'fields', items }, { kind: 'note', text: '办理后请再次报告：点下方按钮（可在输入框附说明），或回复本卡片发送“/进展 已完成 说明”。' }, progressButtons(hit.task.id, unit)],
   };
 }

@@ -33,7 +33,7 @@ export interface SummaryLark {
   /** A group message @-mentioning the bot, over the webhook; resolves with what the bot put into that chat in answer (replies and files). */
   say(sender: string, chatId: string, text: string): Promise<SentRecord[]>;
   /** A signed card.action.trigger over the webhook, as Lark posts a button click. */
-  click(sender: string, chatId: string, messageId: string, value: Record<string, string>): Promise<CardResponse>;
+  click(sender: string, chatId: string, messageId: string, value: Record<string, string>, formValue?: Record<string, unknown>): Promise<CardResponse>;
   close(): Promise<void>;
 }
 
@@ -105,8 +105,8 @@ export async function startSummaryLark(t: TestRedis, name: string, opts: { now?:
       await features.settle();
       return fake.sent.slice(before).filter((s) => s.chatId === chatId);
     },
-    async click(sender, chatId, messageId, value) {
-      const { body } = cardAction(ctx, { openId: sender, chatId, messageId, value });
+    async click(sender, chatId, messageId, value, formValue) {
+      const { body } = cardAction(ctx, { openId: sender, chatId, messageId, value, ...(formValue ? { formValue } : {}) });
       const res = await postEvent(url, ctx, body);
       await features.settle();
       return res as CardResponse;

@@ -49,10 +49,16 @@ describe('催报 card buttons', () => {
   it('the card as sent lists both of 县财政局’s open tasks with buttons', () => {
     expect(tasksWithButtons(call.content)).toEqual([T.budget, T.other]);
     expect(buttons(call.content).every((v) => v.card === 'weekly-call')).toBe(true);
+    // Each task's buttons submit their own form; the boxes are named apart within the card.
+    const text = JSON.stringify(call.content);
+    expect(text.match(/"tag":"form"/g)).toHaveLength(2);
+    expect(text).toContain('"name":"note"');
+    expect(text).toContain('"name":"note_2"');
   });
 
-  it('推进中 on one task: recorded, and the card still offers buttons for the other task', async () => {
-    const res = await h.click(FIN1, FIN_CHAT, call.messageId, { action: 'progress', taskId: T.other, unit: '县财政局', status: 'in-progress', card: 'weekly-call' });
+  it('推进中 on one task with a note in its box: recorded with the note, and the card still offers buttons for the other task', async () => {
+    // The second task's form: its box is note_2, and only that form's fields arrive.
+    const res = await h.click(FIN1, FIN_CHAT, call.messageId, { action: 'progress', taskId: T.other, unit: '县财政局', status: 'in-progress', card: 'weekly-call' }, { note_2: '已排查完毕' });
     expect(res.status).toBe(200);
     expect(res.json.toast).toEqual({ type: 'success', content: '已记录：推进中' });
     expect(res.json.card?.type).toBe('raw');
@@ -64,7 +70,7 @@ describe('催报 card buttons', () => {
     expect(text).toContain('清理拖欠账款');
     expect(text).toContain('公开部门预算');
     const history = await h.features.store.history(h.ctx.tenantKey, T.other, '财政局');
-    expect(history.at(-1)).toMatchObject({ kind: 'report', status: 'in-progress', by: FIN1, chatId: FIN_CHAT });
+    expect(history.at(-1)).toMatchObject({ kind: 'report', status: 'in-progress', note: '已排查完毕', by: FIN1, chatId: FIN_CHAT });
   });
 
   it('已完成 on a task: it leaves the list (awaiting confirmation), the other keeps its buttons', async () => {
