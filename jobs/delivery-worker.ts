@@ -138,14 +138,20 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Q
     }
 
     const blocks = [appBlock, chatBlock(d.chatId)];
+    const lims = limitsFor(d.chatId);
+    const [perSecondKey, perMinuteKey, perChatKey] = lims.map((l) => l.key) as [string, string, string];
     for (let waits = 0; waits <= maxWaits; waits++) {
-      const slot = await limiter.reserve(limitsFor(d.chatId), MAX_WAIT_MS, blocks);
+      const slot = await limiter.reserve(lims, MAX_WAIT_MS, blocks);
       if (!slot.ok) throw new Error(`no send slot within ${MAX_WAIT_MS} ms (needs ${slot.waitMs} ms)`);
       const wait = slot.at - Date.now();
       log.debug({ event: 'delivery.slot', ...ctx, waitMs: wait }, 'send slot reserved');
       if (wait > 0) await sleep(wait);
       // A rate limit hit someone while we slept: this slot is void; take a new one.
-      if ((await limiter.blockState(blocks)) !== slot.blocks) continue;
+      if ((await limiter.claim(blocks, [perSecondKey, perMinuteKey, perChatKey], slot.member)) !== slot.blocks) {
+        // Nothing was sent: free the slot, or it would hold a place in every window for nothing.
+        await limiter.release([perSecondKey, perMinuteKey, perChatKey], slot.member);
+        continue;
+      }
       try {
         const result = await deps.send(d.chatId, d.reply, d.uuid);
         await done();
@@ -157,7 +163,12 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Q
           // 230020 is the chat's frequency limit: only that chat waits. A 429 is the app's: everyone waits.
           const chatOnly = e.code === CODE_FREQUENCY_LIMIT && e.status !== 429;
           const ms = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : backoffMs(waits + 1, 1000 * limits.windowScale);
-          await limiter.blockUntil(chatOnly ? chatBlock(d.chatId) : appBlock, Date.now() + ms);
+          // The limit that refused the request did not count it: free that slot (a 429 does not say which
+          // app limit refused, so the per-second slot stays counted, which errs on the safe side).
+          await limiter.release([chatOnly ? perChatKey : perMinuteKey], slot.member);
+          // An app-wide block voids everyone's later slots (their holders re-reserve); a chat block only this chat's.
+          if (chatOnly) await limiter.blockUntil(chatBlock(d.chatId), Date.now() + ms, [perChatKey]);
+          else await limiter.blockUntil(appBlock, Date.now() + ms, [perSecondKey, perMinuteKey]);
           log.warn({ event: 'delivery.rate_limited', ...ctx, status: e.status, code: e.code, waitMs: ms, reset: e.retryAfterSeconds, scope: chatOnly ? 'chat' : 'app' }, 'rate limited; waiting');
           continue;
         }
@@ -191,7 +202,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJ
     prefix: deps.prefix ?? DEFAULT_PREFIX,
     concurrency: deps.concurrency ?? 8,
     // Coarse guard so idle workers stop pulling jobs they would only sleep on; exact limits are the reservations above.
-    limiter: { max: limits.perSecond, duration: Math.max(1, Math.round(1000 * limits.windowScale)) },
+    // Twice the send rate: this is a fixed window, so at exactly the send rate any window a worker spent waiting
+    // (turn, 429, slow send) is lost for good and the sustained rate falls well short of the limit.
+    limiter: { max: 2 * limits.perSecond, duration: Math.max(1, Math.round(1000 * limits.windowScale)) },
   });
   worker.on('error', (err) => deps.log.error({ event: 'delivery.worker_error', err: err.message }, 'delivery worker error'));
   worker.on('closed', () => {

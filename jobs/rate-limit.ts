@@ -65,19 +65,53 @@ for i = nb + 1, #KEYS do
   redis.call('ZADD', KEYS[i], t, t .. '-' .. ARGV[3])
   redis.call('PEXPIRE', KEYS[i], (t - now) + window + 1000)
 end
-return {1, t, table.concat(seen, '|')}
+return {1, t, table.concat(seen, '|'), t .. '-' .. ARGV[3]}
 `;
 
-// KEYS[1] = blocked-until key; ARGV[1] = until ms, ARGV[2] = ttl ms. Only ever extends.
+// KEYS[1..nb] = block keys, KEYS[nb+1..] = limit zsets; ARGV[1] = member, ARGV[2] = now ms, ARGV[3] = nb.
+// Moves the slot to now if the sender is late, and returns the block state.
+const CLAIM = `
+local nb = tonumber(ARGV[3])
+local now = tonumber(ARGV[2])
+local seen = {}
+for i = 1, nb do seen[i] = redis.call('GET', KEYS[i]) or '0' end
+for i = nb + 1, #KEYS do
+  local sc = tonumber(redis.call('ZSCORE', KEYS[i], ARGV[1]))
+  if sc and now > sc then redis.call('ZADD', KEYS[i], 'XX', now, ARGV[1]) end
+end
+return table.concat(seen, '|')
+`;
+
+// KEYS = limit zsets; ARGV[1] = member. Frees a slot nobody used.
+const RELEASE = `
+for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+return 1
+`;
+
+// KEYS[1] = blocked-until key, KEYS[2..] = limit zsets whose later slots the block voids;
+// ARGV[1] = until ms, ARGV[2] = ttl ms, ARGV[3] = void slots after this instant. Only ever extends.
 const BLOCK = `
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 local u = tonumber(ARGV[1])
-if u > cur then redis.call('SET', KEYS[1], u, 'PX', ARGV[2]) return 1 end
+if u > cur then
+  redis.call('SET', KEYS[1], u, 'PX', ARGV[2])
+  for i = 2, #KEYS do redis.call('ZREMRANGEBYSCORE', KEYS[i], '(' .. ARGV[3], '+inf') end
+  return 1
+end
 return 0
 `;
 
-/** `blocks`: the block keys' values when the slot was given; if they change before sending, the slot is void. */
-export type Reservation = { ok: true; at: number; blocks: string } | { ok: false; waitMs: number };
+/**
+ * Slots this close to now are left counted when a block voids later ones: their
+ * holder may have checked the block just before it was set and be sending.
+ */
+const VOID_GUARD_MS = 25;
+
+/**
+ * `blocks`: the block keys' values when the slot was given; if they change before sending, the slot is void.
+ * `member`: the slot's entry in every limit, for `release`.
+ */
+export type Reservation = { ok: true; at: number; blocks: string; member: string } | { ok: false; waitMs: number };
 
 export interface SlotLimiter {
   /**
@@ -85,13 +119,34 @@ export interface SlotLimiter {
    * `blockKeys` and within every limit; the caller must send at (not before) `at`.
    */
   reserve(limits: Limit[], maxWaitMs: number, blockKeys: string[]): Promise<Reservation>;
-  /** Nobody reserving with `blockKey` sends before `untilMs` (a 429's reset). */
-  blockUntil(blockKey: string, untilMs: number): Promise<void>;
+  /**
+   * Nobody reserving with `blockKey` sends before `untilMs` (a 429's reset).
+   * Slots already reserved in `voidLimitKeys` from shortly after now on are
+   * dropped: every holder of one sees the block changed and reserves anew, and
+   * the stale entries would otherwise push the new slots back by up to the
+   * whole reserved-ahead stretch.
+   */
+  blockUntil(blockKey: string, untilMs: number, voidLimitKeys?: string[]): Promise<void>;
   /**
    * The block keys' values now, to compare with a reservation's `blocks`
    * before sending: a change (a 429 while the sender slept) voids the slot.
    */
   blockState(blockKeys: string[]): Promise<string>;
+  /**
+   * Just before sending: `blockState`, and the slot's entries move to now if
+   * the sender woke late (event-loop stall, GC), so slots reserved after this
+   * keep a full window from when the request really left, not from when it
+   * was meant to.
+   */
+  claim(blockKeys: string[], limitKeys: string[], member: string): Promise<string>;
+  /**
+   * Give back a reservation's entry in the limits keyed `limitKeys`: a slot
+   * voided before sending, or refused by the limit it was counted against.
+   * An unused entry would still count for the whole window (a minute, for the
+   * per-minute limit), so the last messages of a large batch would wait for an
+   * extra window.
+   */
+  release(limitKeys: string[], member: string): Promise<void>;
 }
 
 export function createSlotLimiter(redis: Redis | Cluster, now: () => number = Date.now): SlotLimiter {
@@ -100,16 +155,27 @@ export function createSlotLimiter(redis: Redis | Cluster, now: () => number = Da
       const args: Array<string | number> = [now(), maxWaitMs, randomBytes(6).toString('hex'), blockKeys.length];
       for (const l of limits) args.push(l.max, l.windowMs, l.spacingMs ?? 0);
       const keys = [...blockKeys, ...limits.map((l) => l.key)];
-      const res = (await redis.eval(RESERVE, keys.length, ...keys, ...args)) as [number, number, string?];
-      return res[0] === 1 ? { ok: true, at: Number(res[1]), blocks: String(res[2] ?? '') } : { ok: false, waitMs: Number(res[1]) };
+      const res = (await redis.eval(RESERVE, keys.length, ...keys, ...args)) as [number, number, string?, string?];
+      return res[0] === 1
+        ? { ok: true, at: Number(res[1]), blocks: String(res[2] ?? ''), member: String(res[3]) }
+        : { ok: false, waitMs: Number(res[1]) };
+    },
+    async claim(blockKeys, limitKeys, member) {
+      const keys = [...blockKeys, ...limitKeys];
+      return String(await redis.eval(CLAIM, keys.length, ...keys, member, now(), blockKeys.length));
+    },
+    async release(limitKeys, member) {
+      if (limitKeys.length) await redis.eval(RELEASE, limitKeys.length, ...limitKeys, member);
     },
     async blockState(blockKeys) {
       const values = await Promise.all(blockKeys.map((k) => redis.get(k)));
       return values.map((v) => v ?? '0').join('|');
     },
-    async blockUntil(blockKey, untilMs) {
-      const ttl = Math.max(1000, untilMs - now() + 1000);
-      await redis.eval(BLOCK, 1, blockKey, Math.ceil(untilMs), Math.ceil(ttl));
+    async blockUntil(blockKey, untilMs, voidLimitKeys = []) {
+      const t = now();
+      const ttl = Math.max(1000, untilMs - t + 1000);
+      const keys = [blockKey, ...voidLimitKeys];
+      await redis.eval(BLOCK, keys.length, ...keys, Math.ceil(untilMs), Math.ceil(ttl), t + VOID_GUARD_MS);
     },
   };
 }

@@ -63,9 +63,28 @@ describe('send-slot reservations (real Redis)', () => {
     const now = 1_700_000_000_000;
     const limiter = createSlotLimiter(t.redis, () => now);
     const chat: Limit = { key: `${t.prefix}:chat-c`, max: 1, windowMs: 10_000 };
-    expect(await limiter.reserve([chat], 1000, [])).toEqual({ ok: true, at: now, blocks: '' });
+    expect(await limiter.reserve([chat], 1000, [])).toEqual({ ok: true, at: now, blocks: '', member: expect.any(String) });
     expect(await limiter.reserve([chat], 1000, [])).toEqual({ ok: false, waitMs: 10_000 });
     // A refusal reserves nothing.
     expect(await t.redis.zcard(chat.key)).toBe(1);
+  });
+
+  it('frees slots that were never used, so they do not hold a place for a whole window', async () => {
+    const now = 1_700_000_000_000;
+    const limiter = createSlotLimiter(t.redis, () => now);
+    const minute: Limit = { key: `${t.prefix}:min-r`, max: 2, windowMs: 60_000 };
+    const block = `${t.prefix}:blocked-r`;
+    const first = await limiter.reserve([minute], 120_000, [block]);
+    const second = await limiter.reserve([minute], 120_000, [block]);
+    if (!first.ok || !second.ok) throw new Error('no slot');
+    // Both slots taken: a third message would wait the whole minute.
+    await limiter.release([minute.key], second.member);
+    expect(await limiter.reserve([minute], 120_000, [block])).toMatchObject({ ok: true, at: now });
+    // A block voids slots reserved beyond it (their holders re-reserve) but keeps those about to be sent.
+    const spaced: Limit = { key: `${t.prefix}:sp-r`, max: 100, windowMs: 1000, spacingMs: 10 };
+    for (let i = 0; i < 10; i++) await limiter.reserve([spaced], 60_000, [block]);
+    await limiter.blockUntil(block, now + 500, [spaced.key]);
+    expect(await t.redis.zcount(spaced.key, '-inf', '+inf')).toBe(3);
+    expect(await limiter.reserve([spaced], 60_000, [block])).toMatchObject({ ok: true, at: now + 500 });
   });
 });
