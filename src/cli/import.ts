@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createAuditLog } from '../audit/log.js';
 import { ConfigError, expandPlanFiles, loadConfig } from '../config.js';
 import { redactUrl } from '../log.js';
@@ -15,6 +14,7 @@ import { createRedis, redisTargetFromConfig } from '../redis/connection.js';
 import { DEFAULT_LOCAL_URL, pingRedis } from '../redis/ensure.js';
 import { scanTenants } from '../../jobs/weekly-tenants.js';
 import type { CliIO } from './io.js';
+import { readArgs, usageError } from './args.js';
 
 /**
  * `cli import <files…>`: put plan files into the library in Redis (the same
@@ -46,8 +46,7 @@ export const IMPORT_HELP = [
 ].join('\n');
 
 function usage(io: CliIO, message: string): number {
-  io.stderr.write(`${message}\n\n${IMPORT_HELP}`);
-  return EXIT_USAGE;
+  return usageError(io, IMPORT_HELP, message);
 }
 
 interface Checked {
@@ -81,29 +80,18 @@ async function check(path: string, shown: string): Promise<Checked | { reason: s
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values: { list?: boolean; remove?: string; prefix?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    const parsed = parseArgs({
-      args: argv,
-      options: {
-        list: { type: 'boolean', short: 'l' },
-        remove: { type: 'string', short: 'r' },
-        prefix: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    values = parsed.values;
-    positionals = parsed.positionals;
-  } catch (error) {
-    return usage(io, `参数错误：${(error as Error).message}`);
-  }
-  if (values.help) {
-    io.stdout.write(IMPORT_HELP);
-    return EXIT_OK;
-  }
+  const args = readArgs<{ list?: boolean; remove?: string; prefix?: string }>(
+    argv,
+    {
+    list: { type: 'boolean', short: 'l' },
+    remove: { type: 'string', short: 'r' },
+    prefix: { type: 'string' },
+    },
+    IMPORT_HELP,
+    io,
+  );
+  if (typeof args === 'number') return args;
+  const { values, positionals } = args;
   const modes = [positionals.length > 0, values.list === true, values.remove !== undefined].filter(Boolean).length;
   if (modes === 0) return usage(io, '请给出要导入的文件 / no files given');
   if (modes > 1) return usage(io, '导入、--list、--remove 一次只能用一种 / use one of: files, --list, --remove');

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError, expandPlanFiles, loadConfig } from '../config.js';
 import { exportCsv } from '../ledger/export/csv.js';
 import { exportMarkdown } from '../ledger/export/markdown.js';
@@ -15,6 +14,7 @@ import { liveLedgerRows } from '../summary/ledger.js';
 import { unitNames } from '../summary/units.js';
 import { scanTenants } from '../../jobs/weekly-tenants.js';
 import { writeFileAtomic, type CliIO } from './io.js';
+import { readArgs, usageError } from './args.js';
 import { chooseFormat } from './format.js';
 
 /**
@@ -51,34 +51,26 @@ export const LEDGER_HELP = [
 ].join('\n');
 
 function usage(io: CliIO, message: string): number {
-  io.stderr.write(`${message}\n\n${LEDGER_HELP}`);
-  return EXIT_USAGE;
+  return usageError(io, LEDGER_HELP, message);
 }
 
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values: { format?: string; out?: string; tenant?: string; unit?: string; prefix?: string; help?: boolean };
-  try {
-    const parsed = parseArgs({
-      args: argv,
-      options: {
-        format: { type: 'string', short: 'f' },
-        out: { type: 'string', short: 'o' },
-        tenant: { type: 'string', short: 't' },
-        unit: { type: 'string', short: 'u' },
-        prefix: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    });
-    values = parsed.values;
-  } catch (error) {
-    return usage(io, `参数错误：${(error as Error).message}`);
-  }
-  if (values.help) {
-    io.stdout.write(LEDGER_HELP);
-    return EXIT_OK;
-  }
+  const args = readArgs<{ format?: string; out?: string; tenant?: string; unit?: string; prefix?: string }>(
+    argv,
+    {
+    format: { type: 'string', short: 'f' },
+    out: { type: 'string', short: 'o' },
+    tenant: { type: 'string', short: 't' },
+    unit: { type: 'string', short: 'u' },
+    prefix: { type: 'string' },
+    },
+    LEDGER_HELP,
+    io,
+  );
+  if (typeof args === 'number') return args;
+  const { values, positionals } = args;
+  if (positionals.length > 0) return usage(io, `多余的参数：${positionals.join(' ')} / unexpected arguments`);
   if (values.out !== undefined && values.out.trim() === '') return usage(io, '--out 需要一个文件名 / --out needs a file name');
   const format = chooseFormat(values.format, values.out, FORMATS, 'md');
   if (!format) return usage(io, `不支持的格式：${values.format}（可选 ${FORMATS.join('、')}） / unsupported format`);

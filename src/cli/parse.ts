@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PlanError } from '../plan/errors.js';
 import { parsePlan } from '../plan/parse.js';
 import { Ledger, type PlanDocument } from '../plan/schema.js';
@@ -11,6 +10,7 @@ import { exportXlsx } from '../ledger/export/xlsx.js';
 import { ledgerRows } from '../ledger/rows.js';
 import { writeFileAtomic, type CliIO } from './io.js';
 import { chooseFormat } from './format.js';
+import { readArgs, usageError } from './args.js';
 
 /**
  * `cli parse <files…> [--format json|csv|xlsx|md] [--out FILE]`.
@@ -26,7 +26,6 @@ export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 const EXIT_OK = 0;
 const EXIT_INPUT = 1;
-const EXIT_USAGE = 2;
 const EXIT_INTERNAL = 70;
 
 export const PARSE_HELP = [
@@ -50,28 +49,14 @@ export function run(argv: string[], io: CliIO): Promise<number> {
 
 /** `run` with the parser passed in, so the CLI's own behaviour can be tested apart from the parser's. */
 export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promise<number> {
-  let values: { format?: string; out?: string; help?: boolean };
-  let files: string[];
-  try {
-    const parsed = parseArgs({
-      args: argv,
-      options: {
-        format: { type: 'string', short: 'f' },
-        out: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    values = parsed.values;
-    files = parsed.positionals;
-  } catch (error) {
-    return usage(io, `参数错误：${(error as Error).message}`);
-  }
-  if (values.help) {
-    io.stdout.write(PARSE_HELP);
-    return EXIT_OK;
-  }
+  const args = readArgs<{ format?: string; out?: string }>(
+    argv,
+    { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' } },
+    PARSE_HELP,
+    io,
+  );
+  if (typeof args === 'number') return args;
+  const { values, positionals: files } = args;
   if (files.length === 0) return usage(io, '缺少要解析的文件 / no input files');
   if (values.out !== undefined && values.out.trim() === '') return usage(io, '--out 需要一个文件名 / --out needs a file name');
 
@@ -194,6 +179,5 @@ async function render(ledger: Ledger, format: Format, io: CliIO): Promise<string
 }
 
 function usage(io: CliIO, message: string): number {
-  io.stderr.write(`${message}\n\n${PARSE_HELP}`);
-  return EXIT_USAGE;
+  return usageError(io, PARSE_HELP, message);
 }

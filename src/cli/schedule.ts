@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { addDays, formatShanghai, weekday } from '../calendar/shanghai.js';
 import { coverage, onUncoveredYear, resetUncoveredWarnings } from '../calendar/workdays.js';
 import { PlanError } from '../plan/errors.js';
@@ -10,6 +9,7 @@ import { reminderConfigFromEnv } from '../reminders/config.js';
 import { planDocument, planStart, sortReminders, standingRules } from '../reminders/plan.js';
 import type { Reminder } from '../reminders/types.js';
 import type { CliIO } from './io.js';
+import { readArgs, usageError } from './args.js';
 
 /**
  * `cli schedule --plan <files…> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]`:
@@ -54,30 +54,19 @@ function validDate(s: string): boolean {
 }
 
 export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Promise<number> {
-  let values: { plan?: string[]; from?: string; to?: string; json?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    const parsed = parseArgs({
-      args: argv,
-      options: {
-        plan: { type: 'string', multiple: true },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    values = parsed.values;
-    positionals = parsed.positionals;
-  } catch (error) {
-    return usage(io, `参数错误：${(error as Error).message}`);
-  }
-  if (values.help) {
-    io.stdout.write(SCHEDULE_HELP);
-    return EXIT_OK;
-  }
+  const args = readArgs<{ plan?: string[]; from?: string; to?: string; json?: boolean }>(
+    argv,
+    {
+    plan: { type: 'string', multiple: true },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+    },
+    SCHEDULE_HELP,
+    io,
+  );
+  if (typeof args === 'number') return args;
+  const { values, positionals } = args;
   // `--plan a.txt b.txt`: parseArgs gives the first to --plan, the rest as positionals.
   const files = [...(values.plan ?? []), ...positionals];
   if (files.length === 0) return usage(io, '缺少 --plan 文件 / no plan files');
@@ -151,8 +140,7 @@ export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Pr
 }
 
 function usage(io: CliIO, message: string): number {
-  io.stderr.write(`${message}\n\n${SCHEDULE_HELP}`);
-  return EXIT_USAGE;
+  return usageError(io, SCHEDULE_HELP, message);
 }
 
 /** Documents from one file: a ledger JSON (`cli parse` output) or a plan to parse; else the Chinese reason. */
