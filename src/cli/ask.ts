@@ -9,6 +9,7 @@ import { PlanIndex } from '../search/index.js';
 import type { Answer } from '../search/types.js';
 import { UnitDirectory, UnitDirectoryError } from '../units/directory.js';
 import type { CliIO } from './io.js';
+import { describeFsError, readInput } from './input.js';
 
 /**
  * `cli ask --plan <files…> [--json] "<question>"` and `--questions FILE`.
@@ -20,7 +21,6 @@ const EXIT_OK = 0;
 const EXIT_INPUT = 1;
 const EXIT_USAGE = 2;
 
-const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 const BUNDLED_SEEDS = fileURLToPath(new URL('../../seeds/', import.meta.url));
 
 export const ASK_HELP = [
@@ -249,15 +249,8 @@ async function bundledSeeds(): Promise<string[]> {
 }
 
 async function loadPlan(path: string, io: CliIO): Promise<PlanDocument | string> {
-  let bytes: Uint8Array;
-  try {
-    const info = statSync(path);
-    if (info.isDirectory()) return '这是一个目录，不是文件 / is a directory';
-    if (info.size > MAX_INPUT_BYTES) return '文件过大 / file too large';
-    bytes = await readFile(path);
-  } catch (error) {
-    return describeFsError(error);
-  }
+  const bytes = await readInput(path, io, 'cli.ask.read_failed');
+  if (typeof bytes === 'string') return bytes;
   try {
     return parsePlan(bytes, basename(path));
   } catch (error) {
@@ -269,13 +262,6 @@ async function loadPlan(path: string, io: CliIO): Promise<PlanDocument | string>
   }
 }
 
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return '找不到文件 / no such file';
-  if (code === 'EACCES' || code === 'EPERM') return '没有权限 / permission denied';
-  if (code === 'EISDIR') return '这是一个目录 / is a directory';
-  return (error as Error)?.message ?? String(error);
-}
 
 function usage(io: CliIO, message: string): number {
   io.stderr.write(`${message}\n\n${ASK_HELP}`);

@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { PlanError } from '../plan/errors.js';
 import { parsePlan } from '../plan/parse.js';
@@ -11,6 +10,7 @@ import { ledgerRows } from '../ledger/rows.js';
 import { writeFileAtomic, type CliIO } from './io.js';
 import { chooseFormat } from './format.js';
 import { readArgs, usageError } from './args.js';
+import { describeFsError, readInput } from './input.js';
 
 /**
  * `cli parse <files…> [--format json|csv|xlsx|md] [--out FILE]`.
@@ -22,7 +22,6 @@ export const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Work plans are a few hundred KB at most; refuse to slurp anything absurd. */
-export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 const EXIT_OK = 0;
 const EXIT_INPUT = 1;
@@ -111,7 +110,7 @@ export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promi
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       io.log.warn({ event: 'cli.parse.write_failed', target, code }, 'cannot write output');
-      io.stderr.write(`无法写入 ${values.out}：${describeFsError(code, error)} / cannot write output\n`);
+      io.stderr.write(`无法写入 ${values.out}：${describeFsError(error)} / cannot write output\n`);
       return EXIT_INPUT;
     }
     io.stderr.write(`已写入 ${values.out}：${ledger.documents.length} 个文件，${rowsCount} 项任务 / written\n`);
@@ -123,18 +122,8 @@ export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promi
 
 /** A parsed document, or the Chinese reason it could not be read. */
 async function parseOne(file: string, io: CliIO, parse: ParseFn): Promise<PlanDocument | string> {
-  const path = resolve(io.cwd, file);
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) return '这是一个目录，不是文件 / is a directory';
-    if (info.size > MAX_INPUT_BYTES) return `文件过大（超过 ${MAX_INPUT_BYTES / 1024 / 1024} MB） / file too large`;
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.log.warn({ event: 'cli.parse.read_failed', file, code }, 'cannot read input');
-    return describeFsError(code, error);
-  }
+  const bytes = await readInput(file, io, 'cli.parse.read_failed');
+  if (typeof bytes === 'string') return bytes;
   try {
     return parse(bytes, basename(file));
   } catch (error) {
@@ -147,23 +136,6 @@ async function parseOne(file: string, io: CliIO, parse: ParseFn): Promise<PlanDo
   }
 }
 
-function describeFsError(code: string | undefined, error: unknown): string {
-  switch (code) {
-    case 'ENOENT':
-      return '找不到文件或目录 / no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return '没有权限 / permission denied';
-    case 'EISDIR':
-      return '这是一个目录，不是文件 / is a directory';
-    case 'ENOTDIR':
-      return '路径中有一段不是目录 / a path component is not a directory';
-    case 'ENOSPC':
-      return '磁盘空间不足 / no space left on device';
-    default:
-      return `${(error as Error)?.message ?? String(error)}`;
-  }
-}
 
 async function render(ledger: Ledger, format: Format, io: CliIO): Promise<string | Buffer> {
   switch (format) {

@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { addDays, formatShanghai, weekday } from '../calendar/shanghai.js';
 import { coverage, onUncoveredYear, resetUncoveredWarnings } from '../calendar/workdays.js';
@@ -10,6 +9,7 @@ import { planDocument, planStart, sortReminders, standingRules } from '../remind
 import type { Reminder } from '../reminders/types.js';
 import type { CliIO } from './io.js';
 import { readArgs, usageError } from './args.js';
+import { readInput } from './input.js';
 
 /**
  * `cli schedule --plan <files…> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]`:
@@ -23,7 +23,6 @@ const EXIT_OK = 0;
 const EXIT_INPUT = 1;
 const EXIT_USAGE = 2;
 
-const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 export const SCHEDULE_HELP = [
   '用法 / usage: npm run -s cli -- schedule --plan <文件 files…> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]',
@@ -146,17 +145,8 @@ function usage(io: CliIO, message: string): number {
 /** Documents from one file: a ledger JSON (`cli parse` output) or a plan to parse; else the Chinese reason. */
 async function loadOne(file: string, io: CliIO, parse: ParseFn): Promise<PlanDocument[] | string> {
   const path = resolve(io.cwd, file);
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) return '这是一个目录，不是文件 / is a directory';
-    if (info.size > MAX_INPUT_BYTES) return `文件过大（超过 ${MAX_INPUT_BYTES / 1024 / 1024} MB） / file too large`;
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.log.warn({ event: 'cli.schedule.read_failed', file, code }, 'cannot read input');
-    return code === 'ENOENT' ? '找不到文件 / no such file' : code === 'EACCES' ? '没有权限 / permission denied' : String((error as Error).message);
-  }
+  const bytes = await readInput(file, io, 'cli.schedule.read_failed');
+  if (typeof bytes === 'string') return bytes;
   if (extname(path).toLowerCase() === '.json') {
     let json: unknown;
     try {
