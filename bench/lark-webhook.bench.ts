@@ -21,7 +21,7 @@ import type { Ledger } from '../src/plan/schema.js';
 import { PlanIndex } from '../src/search/index.js';
 import { UnitDirectory } from '../src/units/directory.js';
 import { startFakeLark, type SentRecord } from '../test/fakes/lark-server.js';
-import { postRaw, sealed, textMessage, type EventContext } from '../test/fakes/lark-events.js';
+import { postRaw, sealed, textMessage, type EventContext, webhookOptions } from '../test/fakes/lark-events.js';
 
 const RATE = 100;
 const SECONDS = 10;
@@ -96,17 +96,7 @@ async function run(label: string, bot: Bot, redis: Redis): Promise<void> {
   const prefix = `bench:lark:${randomBytes(4).toString('hex')}:`;
   const log = createLogger({ level: 'info', destination: { write() {} } });
   const lark = await startLark({
-    config: {
-      appId: ctx.appId,
-      appSecret: fake.appSecret,
-      encryptKey: ctx.encryptKey,
-      verificationToken: ctx.verificationToken,
-      domain: fake.url,
-      mode: 'webhook',
-      port: 0,
-      host: '127.0.0.1',
-      redisPrefix: prefix,
-    },
+    config: webhookOptions(ctx, fake, prefix),
     bot,
     redis,
     log,

@@ -205,3 +205,19 @@ export function postEvent(url: string, ctx: EventContext, payload: unknown, opts
   const { body, headers } = sealed(ctx, payload, opts);
   return postRaw(url, body, headers);
 }
+
+/** startLark options for a webhook bot on an ephemeral loopback port, talking to the fake Open API. */
+export function webhookOptions(ctx: EventContext, fake: { appSecret: string; url: string }, redisPrefix: string, extra: Record<string, unknown> = {}) {
+  return {
+    appId: ctx.appId,
+    appSecret: fake.appSecret,
+    encryptKey: ctx.encryptKey,
+    verificationToken: ctx.verificationToken,
+    domain: fake.url,
+    mode: 'webhook',
+    port: 0,
+    host: '127.0.0.1',
+    redisPrefix,
+    ...extra,
+  };
+}

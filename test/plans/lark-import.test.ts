@@ -19,7 +19,7 @@ import { UnitDirectory } from '../../src/units/directory.js';
 import { commands as builtinCommands } from '../../handlers/index.js';
 import { createImportCommand } from '../../handlers/import.js';
 import { createReminderQueue, type ReminderJobData } from '../../jobs/reminder-queue.js';
-import { newMessageId, postEvent, textMessage, type EventContext } from '../fakes/lark-events.js';
+import { newMessageId, postEvent, textMessage, type EventContext, webhookOptions } from '../fakes/lark-events.js';
 import { startFakeLark, type FakeLark, type SentRecord } from '../fakes/lark-server.js';
 import { useTestRedis } from '../support/redis.js';
 import { GARBLED, NOW, PLAN_NAME, PLAN_V1, PLAN_V2 } from './fixtures.js';
@@ -98,17 +98,7 @@ beforeAll(async () => {
     progress: features.services,
   });
   lark = await startLark({
-    config: {
-      appId: ctx.appId,
-      appSecret: fake.appSecret,
-      encryptKey: ctx.encryptKey,
-      verificationToken: ctx.verificationToken,
-      domain: fake.url,
-      mode: 'webhook',
-      port: 0,
-      host: '127.0.0.1',
-      redisPrefix: `${t.prefix}:`,
-    },
+    config: webhookOptions(ctx, fake, `${t.prefix}:`),
     bot,
     redis: t.redis,
     log,

@@ -17,7 +17,7 @@ import { createProgressFeatures, type ProgressFeatures } from '../../../src/prog
 import { reminderReply } from '../../../src/reminders/message.js';
 import { planReminders } from '../../../src/reminders/plan.js';
 import { checkCard, startFakeLark, type FakeLark, type SentRecord } from '../../fakes/lark-server.js';
-import { cardAction, postEvent, textMessage, type EventContext } from '../../fakes/lark-events.js';
+import { cardAction, postEvent, textMessage, type EventContext, webhookOptions } from '../../fakes/lark-events.js';
 import { noteFromForm } from '../../../src/adapters/lark/card-actions.js';
 import { fixturePlans } from '../../chat/fixtures.js';
 import { ADMIN, CHATS, LOBBY, OUTSIDER, SUP, SUP_CHAT, TAX, TAX_CHAT, cardText } from '../../progress/harness.js';
@@ -49,17 +49,7 @@ beforeAll(async () => {
   });
   const bot = createBot({ plans, clock: { now: () => now }, log, roleOf: features.roleOf, progress: features.services });
   lark = await startLark({
-    config: {
-      appId: ctx.appId,
-      appSecret: fake.appSecret,
-      encryptKey: ctx.encryptKey,
-      verificationToken: ctx.verificationToken,
-      domain: fake.url,
-      mode: 'webhook',
-      port: 0,
-      host: '127.0.0.1',
-      redisPrefix: `${t.prefix}:`,
-    },
+    config: webhookOptions(ctx, fake, `${t.prefix}:`),
     bot,
     redis: t.redis,
     log,

@@ -12,7 +12,7 @@ import { silentLogger, type CapturedLogger } from '../../../src/log.js';
 import { createProgressFeatures, type ProgressFeatures } from '../../../src/progress/features.js';
 import { larkFileSink } from '../../../src/summary/file-sink.js';
 import { startFakeLark, type FakeLark, type SentRecord } from '../../fakes/lark-server.js';
-import { cardAction, postEvent, textMessage, type EventContext } from '../../fakes/lark-events.js';
+import { cardAction, postEvent, textMessage, type EventContext, webhookOptions } from '../../fakes/lark-events.js';
 import { ADMIN, CHATS, FIN_CHAT, SUP_CHAT, TAX_CHAT } from '../../progress/harness.js';
 import { NOW, summaryEvents, summaryPlans } from '../../summary/fixtures.js';
 import type { TestRedis } from '../../support/redis.js';
@@ -64,17 +64,7 @@ export async function startSummaryLark(t: TestRedis, name: string, opts: { now?:
   });
   const bot = createBot({ plans, clock: { now: () => now }, log, roleOf: features.roleOf, progress: features.services, files });
   lark = await startLark({
-    config: {
-      appId: ctx.appId,
-      appSecret: fake.appSecret,
-      encryptKey: ctx.encryptKey,
-      verificationToken: ctx.verificationToken,
-      domain: fake.url,
-      mode: 'webhook',
-      port: 0,
-      host: '127.0.0.1',
-      redisPrefix: `${t.prefix}:${name}:`,
-    },
+    config: webhookOptions(ctx, fake, `${t.prefix}:${name}:`),
     bot,
     redis: t.redis,
     log,

@@ -28,6 +28,7 @@ import {
   urlVerification,
   type EventContext,
   type TextMessageSpec,
+  webhookOptions,
 } from '../../fakes/lark-events.js';
 import { useTestRedis } from '../../support/redis.js';
 
@@ -68,20 +69,7 @@ const cardActions: unknown[] = [];
 let chatSeq = 0;
 
 function config(extra: Record<string, unknown> = {}) {
-  return {
-    appId: ctx.appId,
-    appSecret: fake.appSecret,
-    encryptKey: ctx.encryptKey,
-    verificationToken: ctx.verificationToken,
-    domain: fake.url,
-    mode: 'webhook',
-    port: 0,
-    host: '127.0.0.1',
-    webhookPath: '/lark/events',
-    eventMaxAgeSeconds: 300,
-    redisPrefix: `${t.prefix}:`,
-    ...extra,
-  };
+  return webhookOptions(ctx, fake, `${t.prefix}:`, { webhookPath: '/lark/events', eventMaxAgeSeconds: 300, ...extra });
 }
 
 beforeAll(async () => {
