@@ -83,9 +83,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = readArgs<{ list?: boolean; remove?: string; prefix?: string }>(
     argv,
     {
-    list: { type: 'boolean', short: 'l' },
-    remove: { type: 'string', short: 'r' },
-    prefix: { type: 'string' },
+      list: { type: 'boolean', short: 'l' },
+      remove: { type: 'string', short: 'r' },
+      prefix: { type: 'string' },
     },
     IMPORT_HELP,
     io,

@@ -59,11 +59,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = readArgs<{ format?: string; out?: string; tenant?: string; unit?: string; prefix?: string }>(
     argv,
     {
-    format: { type: 'string', short: 'f' },
-    out: { type: 'string', short: 'o' },
-    tenant: { type: 'string', short: 't' },
-    unit: { type: 'string', short: 'u' },
-    prefix: { type: 'string' },
+      format: { type: 'string', short: 'f' },
+      out: { type: 'string', short: 'o' },
+      tenant: { type: 'string', short: 't' },
+      unit: { type: 'string', short: 'u' },
+      prefix: { type: 'string' },
     },
     LEDGER_HELP,
     io,

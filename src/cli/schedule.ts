@@ -56,10 +56,10 @@ export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Pr
   const args = readArgs<{ plan?: string[]; from?: string; to?: string; json?: boolean }>(
     argv,
     {
-    plan: { type: 'string', multiple: true },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    json: { type: 'boolean' },
+      plan: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
     },
     SCHEDULE_HELP,
     io,
