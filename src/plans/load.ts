@@ -63,10 +63,3 @@ export function buildPlans(documents: readonly PlanDocument[], units: UnitDirect
   const ledger: Ledger = { documents: [...documents] };
   return { ledger, index: PlanIndex.build(ledger, units), units };
 }
-
-/** Read plan files and the unit directory from disk and build what handlers query. */
-export async function loadPlans(files: readonly string[], unitsFile: string | undefined, log: Logger): Promise<LoadedPlans> {
-  const { documents, rejected } = await readPlanFiles(files, log);
-  const units = await readUnits(unitsFile, log);
-  return { plans: buildPlans(documents, units), rejected };
-}
