@@ -19,6 +19,7 @@ import { createDeliveryQueue } from '../jobs/delivery-queue.js';
 import { createReminderWorker } from '../jobs/reminder-worker.js';
 import { createDeliveryWorker } from '../jobs/delivery-worker.js';
 import { startDailyReplan } from '../jobs/replan-scheduler.js';
+import { reminderSettings } from './reminders/config.js';
 import { startWeekly } from '../jobs/weekly.js';
 import { scanTenants } from '../jobs/weekly-tenants.js';
 
@@ -81,11 +82,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
 
   // A tenant is known once one of its chats binds or reports; plan for each, now and every hour,
   // so a new binding starts receiving reminders within the hour. Syncs are idempotent.
-  const reminderConfig = {
-    time: `${String(config.reminders.time.hour).padStart(2, '0')}:${String(config.reminders.time.minute).padStart(2, '0')}`,
-    offsets: config.reminders.offsetsDays,
-    escalateAfterWorkdays: config.reminders.escalateAfterWorkdays,
-  };
+  const reminderConfig = reminderSettings(config.reminders);
   // Reads the plans at call time, so a reload (/导入, the CLI, another replica) moves or removes jobs.
   const replan = createReplan({ plans, tenants: () => scanTenants(client), queue: reminderQueue, redis: client, prefix, config: reminderConfig, log });
   await replan().catch((e: unknown) => log.error({ evt: 'reminders_plan_failed', err: String(e) }, 'reminder planning failed'));

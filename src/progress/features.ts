@@ -5,7 +5,7 @@ import type { CardActionHook } from '../adapters/lark/dispatch.js';
 import { createAuditLog, type AuditLog } from '../audit/log.js';
 import type { Plans } from '../chat/context.js';
 import type { IncomingMessage, Reply, Role } from '../chat/types.js';
-import type { ReminderConfigInput } from '../reminders/types.js';
+import { reminderSettings } from '../reminders/config.js';
 import { createRoleResolver, type RoleResolver } from '../roles/resolve.js';
 import { createBindingStore, type BindingStore } from '../store/bindings.js';
 import { createCardRefs, withCardRefs, type CardRefs } from './card-refs.js';
@@ -66,11 +66,6 @@ export interface ProgressFeatures {
   settle(timeoutMs?: number): Promise<void>;
 }
 
-function reminderConfig(r: NonNullable<ProgressFeaturesDeps['config']['reminders']>): Omit<ReminderConfigInput, 'tenant'> {
-  const hh = String(r.time.hour).padStart(2, '0');
-  const mm = String(r.time.minute).padStart(2, '0');
-  return { time: `${hh}:${mm}`, offsets: r.offsetsDays, escalateAfterWorkdays: r.escalateAfterWorkdays };
-}
 
 export function createProgressFeatures(deps: ProgressFeaturesDeps): ProgressFeatures {
   const log = deps.log.child({ component: 'progress' });
@@ -127,7 +122,7 @@ export function createProgressFeatures(deps: ProgressFeaturesDeps): ProgressFeat
     cardRefs,
     ...(deps.messenger ? { notifier } : {}),
     ...(deps.config.roles.supervisorChatId ? { supervisorChatId: deps.config.roles.supervisorChatId } : {}),
-    ...(deps.config.reminders ? { reminderConfig: reminderConfig(deps.config.reminders) } : {}),
+    ...(deps.config.reminders ? { reminderConfig: reminderSettings(deps.config.reminders) } : {}),
     background,
     log,
     nameOf: (id) => names.get(id),

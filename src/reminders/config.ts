@@ -1,15 +1,19 @@
 import { envSchema, type Config } from '../config.js';
 import type { ReminderConfigInput } from './types.js';
 
-/** The reminder settings of the app config, in the planner's terms. */
-export function reminderConfigFrom(reminders: Config['reminders'], tenant: string): ReminderConfigInput {
+/** The reminder settings of the app config, in the planner's terms (REMINDER_TIME as "HH:MM"). */
+export function reminderSettings(reminders: Pick<Config['reminders'], 'time' | 'offsetsDays' | 'escalateAfterWorkdays'>): Omit<ReminderConfigInput, 'tenant'> {
   const { hour, minute } = reminders.time;
   return {
-    tenant,
     time: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,
     offsets: reminders.offsetsDays,
     escalateAfterWorkdays: reminders.escalateAfterWorkdays,
   };
+}
+
+/** The same, for one tenant. */
+export function reminderConfigFrom(reminders: Config['reminders'], tenant: string): ReminderConfigInput {
+  return { tenant, ...reminderSettings(reminders) };
 }
 
 const reminderEnv = envSchema.pick({ REMINDER_TIME: true, REMINDER_OFFSETS_DAYS: true, ESCALATE_AFTER_WORKDAYS: true });
