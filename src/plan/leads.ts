@@ -101,7 +101,7 @@ export function findImpliedLeads(text: string): string[] {
         const subject = s.slice(0, i);
         if (!DUTY_VERB.test(s.slice(i))) continue;
         if (!/[局委办厅部院中心府室处科所站队组街道镇乡县区市门位关构司团会]$/.test(subject.replace(/[（(][^（）()]*[）)]$/, ''))) continue;
-        if (/(不得|委托|公开本|重点对|截至|已)/.test(subject)) break;
+        if (/(不得|委托|截至|已)/.test(subject)) break;
         if (/^(建设|新建|开展|完成|实行|制定|编制|发布|重点|参照|组织|下级|上级|主动|集中|同时|要求|引导|协调|配合|加强|推进|推动|深化|完善|建立|健全|落实|做好|围绕|按照|根据|对照|严格|持续|进一步|全面|积极|及时|依法|切实|认真|坚持|统筹|结合|探索|鼓励|支持|指导|督促|发挥|充分|着力|大力|主动|聚焦|强化|优化|提升|提高|规范|扩大|创新|抓好|实现|确保|以|在|对|将|把|从|为|通过|针对|加快|做实)/.test(subject)) break;
         if (/^在地/.test(s.slice(i))) continue; // 所在地 is a place, not a unit
         const units = splitUnits(subject);
