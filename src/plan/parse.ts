@@ -1,7 +1,8 @@
 import type { Clause, PlanDocument, Task } from './schema.js';
 import { PlanError } from './errors.js';
-import { decodePlan } from './decode.js';
-import { normalizeText } from './normalize.js';
+import { readText } from '../doc/read-text.js';
+import type { DocModel } from '../doc/model.js';
+import { modelLines } from './lines.js';
 import { buildTree, type ItemNode } from './structure.js';
 import { readMeta } from './metadata.js';
 import { findAnnotations, findImpliedLeads, type Annotation } from './leads.js';
@@ -15,8 +16,12 @@ import { findTables } from './table.js';
  * binary, oversized or task-less documents.
  */
 export function parsePlan(input: string | Uint8Array, file: string): PlanDocument {
-  const text = decodePlan(input, file);
-  const lines = normalizeText(text);
+  return extractPlan(readText(input, file), file);
+}
+
+/** The ledger of a document in the shared model, whatever format it was read from. Pure. */
+export function extractPlan(model: DocModel, file: string): PlanDocument {
+  const lines = modelLines(model);
   // Table rows are read by the table reader; the numbering tree sees the prose only.
   const { rows: tables, used } = findTables(lines);
   const { roots, bodyStart } = buildTree(used.size ? lines.map((l, i) => (used.has(i) ? '' : l)) : lines);
