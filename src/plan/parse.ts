@@ -193,3 +193,9 @@ function mergeBy<T>(a: T[], b: T[], key: (x: T) => string): T[] {
   const seen = new Set(a.map(key));
   return [...a, ...b.filter((x) => !seen.has(key(x)))];
 }
+
+/** Any supported file (by content: text, Word, Excel, PDF, HTML) → its ledger. Pure apart from the readers' own work. */
+export async function parseDocument(bytes: Uint8Array, file: string): Promise<PlanDocument> {
+  const { readDocument } = await import('../doc/read.js');
+  return extractPlan(await readDocument(bytes, file), file);
+}
