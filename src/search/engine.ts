@@ -236,9 +236,12 @@ export function pairEngine(passages: PassageFields[], opts: Partial<PairEngineOp
       };
       collect();
       if (union.count === 0) {
-        // Nothing distinctive asked ("政务公开"): score the common words everywhere. Distinctive words
-        // asked but found nowhere: no passage could cover the question, so stop here.
-        if (rare.size > 0) return { ids: union.touched, count: 0, content: content.sums, title: title.sums };
+        // Nothing distinctive found: score the common words everywhere ("政务公开"; and on a plan of
+        // a few items every word found is "common", since it is in over half of them). Stop only when
+        // none of the words asked occurs anywhere, so no passage could cover the question.
+        let found = false;
+        for (const [t, w] of q.pairs) if (w === 1 && anyDf.has(t)) found = true;
+        if (!found) return { ids: union.touched, count: 0, content: content.sums, title: title.sums };
         scorePairs(common);
         collect();
       }
