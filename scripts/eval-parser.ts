@@ -19,16 +19,17 @@ export interface GoldItem {
   clauses: Array<{ leads: string[]; text_start: string }>;
 }
 
-export function readGold(): GoldItem[] {
-  return readFileSync(join(SHARED, 'eval', 'seeds-gold.jsonl'), 'utf8')
+/** The hand-checked seed ledger; tests pass the repository's copy (test/fixtures/plan/), which names the bundled seeds/. */
+export function readGold(file = join(SHARED, 'eval', 'seeds-gold.jsonl')): GoldItem[] {
+  return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as GoldItem);
 }
 
-export function parseSeeds(): PlanDocument[] {
-  const docs = [...new Set(readGold().map((g) => g.doc))];
-  return docs.map((d) => parsePlan(readFileSync(join(SHARED, 'seeds', d)), basename(d)));
+export function parseSeeds(gold = readGold(), dir = join(SHARED, 'seeds')): PlanDocument[] {
+  const docs = [...new Set(gold.map((g) => g.doc))];
+  return docs.map((d) => parsePlan(readFileSync(join(dir, d)), basename(d)));
 }
 
 const same = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('|') === [...b].sort().join('|');
@@ -46,8 +47,7 @@ export interface ParserEval {
 }
 
 /** Compare the parser's ledger with the hand-checked gold, field by field. */
-export function evalParser(documents = parseSeeds()): ParserEval {
-  const gold = readGold();
+export function evalParser(documents = parseSeeds(), gold = readGold()): ParserEval {
   const byKey = new Map<string, Task>();
   for (const d of documents) for (const t of d.tasks) byKey.set(`${d.file}|${t.path.join('')}`, t);
   const goldKeys = new Set(gold.map((g) => `${g.doc}|${g.path.join('')}`));
