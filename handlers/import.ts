@@ -2,10 +2,11 @@ import { defineCommand, type Command } from '../src/chat/command.js';
 import type { Context } from '../src/chat/context.js';
 import type { Attachment } from '../src/chat/types.js';
 import { PlanError } from '../src/plan/errors.js';
-import { isPlanFileName, libraryName, LibraryInputError } from '../src/plans/library.js';
+import { libraryName, LibraryInputError } from '../src/plans/library.js';
 import type { PlanRegistry } from '../src/plans/registry.js';
 import { PlanLibraryUnavailableError } from '../src/plans/registry.js';
-import { howToReply, importedReply, refusedReply, removedReply, unsupportedTypeReply } from '../src/plans/replies.js';
+import { howToReply, importedReply, refusedReply, removedReply } from '../src/plans/replies.js';
+import { MAX_FILE_BYTES } from '../src/doc/model.js';
 
 /**
  * /导入 (admins): load a plan file into the running bot. A file sent to the
@@ -64,11 +65,6 @@ async function importFile(ctx: Context, deps: ImportCommandDeps, file: Attachmen
     await ctx.reply(refusedReply('文件', `文件名不能使用：${e.message}。请改名后再发送。`));
     return;
   }
-  if (!isPlanFileName(name)) {
-    ctx.log.warn({ event: 'bad-input', reason: 'unsupported-file-type', command: '导入', file: name }, 'not a text plan');
-    await ctx.reply(unsupportedTypeReply(name));
-    return;
-  }
   const registry = deps.registry;
   if (!registry?.hasLibrary) return needsLibrary(ctx);
   if (!deps.download) {
@@ -81,7 +77,7 @@ async function importFile(ctx: Context, deps: ImportCommandDeps, file: Attachmen
   } catch (e) {
     if (isTooLarge(e)) {
       ctx.log.warn({ event: 'bad-input', reason: 'too-large', command: '导入', file: name }, 'plan file too large');
-      await ctx.reply(refusedReply(name, `文件 ${name} 超过 5 MB，不像是一份工作要点，未导入。`));
+      await ctx.reply(refusedReply(name, `文件 ${name} 超过 ${MAX_FILE_BYTES / 1024 / 1024} MB，不像是一份工作要点，未导入。`));
       return;
     }
     ctx.log.error({ event: 'plans.download_failed', file: name, err: e instanceof Error ? e.message : String(e) }, 'file download failed');
@@ -92,7 +88,7 @@ async function importFile(ctx: Context, deps: ImportCommandDeps, file: Attachmen
   try {
     const result = await registry.importPlan({ name, data, by: senderId, ...(senderName ? { byName: senderName } : {}), tenant, chatId });
     ctx.log.info(
-      { event: 'plans.imported', file: name, bytes: data.length, tasks: result.document.tasks.length, replaced: result.replaced, replan: result.replan.kind },
+      { event: 'plans.imported', file: name, bytes: data.length, tasks: result.document.tasks.length, replaced: result.replaced, notes: result.notes.length, replan: result.replan.kind },
       'plan imported',
     );
     await ctx.reply(importedReply(result, registry.current().ledger.documents.length));
@@ -112,7 +108,7 @@ export function createImportCommand(deps: ImportCommandDeps = {}): Command {
     name: '导入',
     aliases: ['导入文件', '载入', 'import'],
     args: [{ name: '删除 文件名', description: '删除一份导入的文件；不写则说明如何导入', required: false, rest: true }],
-    description: '导入或更新工作要点（私聊发送 .txt/.md 文件）',
+    description: '导入或更新工作要点（私聊发送 Word、Excel、PDF、网页或文本文件）',
     examples: ['/导入', '/导入 删除 2025年工作要点.txt'],
     role: 'admin',
     group: '管理',
@@ -133,7 +129,7 @@ export function createImportCommand(deps: ImportCommandDeps = {}): Command {
         }
         if (parent) return importFile(ctx, deps, parent, ctx.message.parentId);
         ctx.log.warn({ event: 'bad-input', reason: 'parent-not-file', command: '导入' }, 'replied message is not a file');
-        await ctx.reply({ tone: 'orange', blocks: [{ kind: 'text', text: '所回复的消息不是文件，未导入。请回复一条 .txt 或 .md 文件消息，或在私聊中直接发送文件。' }] });
+        await ctx.reply({ tone: 'orange', blocks: [{ kind: 'text', text: '所回复的消息不是文件，未导入。请回复一条文件消息，或在私聊中直接发送文件。' }] });
         return;
       }
       const imported = deps.registry?.hasLibrary ? await deps.registry.imported().catch(() => []) : [];

@@ -11,7 +11,7 @@ import { readPlanFiles, readUnits } from './plans/load.js';
 import { createPlanLibrary } from './plans/library.js';
 import { createPlanRegistry } from './plans/registry.js';
 import { createAuditLog } from './audit/log.js';
-import { MAX_PLAN_BYTES } from './plan/decode.js';
+import { MAX_FILE_BYTES } from './doc/model.js';
 import { createBot } from './chat/bot.js';
 import { commands as builtinCommands } from '../handlers/index.js';
 import { createImportCommand } from '../handlers/import.js';
@@ -93,7 +93,7 @@ async function main(): Promise<number> {
     ...(consoleMode
       ? {}
       : {
-          download: (messageId: string, key: string) => messenger().downloadFile(messageId, key, { maxBytes: MAX_PLAN_BYTES }),
+          download: (messageId: string, key: string) => messenger().downloadFile(messageId, key, { maxBytes: MAX_FILE_BYTES }),
           fileOf: (messageId: string) => messenger().fileOfMessage(messageId),
         }),
   });

@@ -2,14 +2,13 @@ import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlanError } from '../plan/errors.js';
-import { parsePlan } from '../plan/parse.js';
-import type { Ledger, PlanDocument } from '../plan/schema.js';
+import type { Ledger } from '../plan/schema.js';
 import { PlanIndex } from '../search/index.js';
 import type { Answer } from '../search/types.js';
 import { UnitDirectory, UnitDirectoryError } from '../units/directory.js';
 import type { CliIO } from './io.js';
-import { describeFsError, readInput } from './input.js';
+import { describeFsError } from './input.js';
+import { EXIT_PARTIAL, ingestFiles, reportLoad } from './plans.js';
 
 /**
  * `cli ask --plan <files…> [--json] "<question>"` and `--questions FILE`.
@@ -30,7 +29,8 @@ export const ASK_HELP = [
   '  按工作要点回答“谁牵头”“什么时候截止”“多久一次”等问题。',
   '  Answer questions from work plans.',
   '',
-  '  -p, --plan       工作要点文件（可跟多个；省略时用自带的 seeds/）/ plan files (default: bundled seeds)',
+  '  -p, --plan       工作要点文件（可跟多个，Word/Excel/PDF/网页/文本均可；省略时用自带的 seeds/）/ plan files (default: bundled seeds)',
+  '                   无法读取的文件会在标准错误中写明原因，其余照常回答，退出码 4（部分载入）',
   '  -j, --json       输出 JSON（每个问题一行）/ print one JSON object per question',
   '  -q, --questions  问题文件：每行一个问题（或含 "query" 字段的 JSON）/ one question per line',
   '  -n, --limit      最多几个答案（默认 3）/ answers per question (default 3)',
@@ -129,17 +129,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const plans = args.plans.length > 0 ? args.plans.map((p) => resolve(io.cwd, p)) : await bundledSeeds();
   if (plans.length === 0) return usage(io, '缺少 --plan 文件，且找不到自带的 seeds/ / no plans given and no bundled seeds');
 
-  const documents: PlanDocument[] = [];
-  const failures: string[] = [];
-  for (const file of plans) {
-    const doc = await loadPlan(file, io);
-    if (typeof doc === 'string') failures.push(`${file}：${doc}`);
-    else documents.push(doc);
-  }
-  if (failures.length > 0) {
-    for (const f of failures) io.stderr.write(`无法读取工作要点 / cannot load plan: ${f}\n`);
-    return EXIT_INPUT;
-  }
+  // One refused file is named and left out; the others are still loaded and answered from.
+  const loaded = await ingestFiles(plans, io, 'cli.ask');
+  reportLoad(io, loaded);
+  const { documents } = loaded;
+  if (documents.length === 0) return EXIT_INPUT;
+  const partial = loaded.failures.length > 0;
+  if (partial) io.stderr.write(`部分载入：${documents.length} 份已载入，${loaded.failures.length} 份未载入 / partly loaded\n`);
 
   let units = UnitDirectory.empty();
   if (args.units) {
@@ -169,8 +165,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const answers = index.ask(q, args.limit);
     io.stdout.write(args.json ? `${JSON.stringify(contractJson(q, answers))}\n` : renderText(q, answers));
   }
-  io.log.info({ event: 'cli.ask.done', plans: documents.length, questions: questions.length }, 'answered');
-  return EXIT_OK;
+  io.log.info({ event: 'cli.ask.done', plans: documents.length, refused: loaded.failures.length, questions: questions.length }, 'answered');
+  return partial ? EXIT_PARTIAL : EXIT_OK;
 }
 
 /** Exactly the contract's fields, in the contract's order. */
@@ -247,21 +243,6 @@ async function bundledSeeds(): Promise<string[]> {
     .sort()
     .map((f) => join(BUNDLED_SEEDS, f));
 }
-
-async function loadPlan(path: string, io: CliIO): Promise<PlanDocument | string> {
-  const bytes = await readInput(path, io, 'cli.ask.read_failed');
-  if (typeof bytes === 'string') return bytes;
-  try {
-    return parsePlan(bytes, basename(path));
-  } catch (error) {
-    if (error instanceof PlanError) {
-      io.log.warn({ event: 'cli.ask.plan_rejected', file: basename(path), code: error.code }, 'plan rejected');
-      return error.message;
-    }
-    throw error;
-  }
-}
-
 
 function usage(io: CliIO, message: string): number {
   io.stderr.write(`${message}\n\n${ASK_HELP}`);

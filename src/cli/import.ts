@@ -1,20 +1,17 @@
-import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { createAuditLog } from '../audit/log.js';
 import { ConfigError, expandPlanFiles, loadConfig } from '../config.js';
 import { redactUrl } from '../log.js';
-import { MAX_PLAN_BYTES } from '../plan/decode.js';
-import { PlanError } from '../plan/errors.js';
-import { parsePlan } from '../plan/parse.js';
 import type { PlanDocument } from '../plan/schema.js';
 import { planFigures } from '../plans/diff.js';
-import { createPlanLibrary, isPlanFileName, libraryName, LibraryInputError } from '../plans/library.js';
+import { createPlanLibrary, libraryName, LibraryInputError } from '../plans/library.js';
 import { createRedis, redisTargetFromConfig } from '../redis/connection.js';
 import { DEFAULT_LOCAL_URL, pingRedis } from '../redis/ensure.js';
 import { scanTenants } from '../../jobs/weekly-tenants.js';
 import type { CliIO } from './io.js';
 import { readArgs, usageError } from './args.js';
+import { EXIT_PARTIAL, ingestFiles, reportLoad } from './plans.js';
 
 /**
  * `cli import <files…>`: put plan files into the library in Redis (the same
@@ -34,7 +31,7 @@ const EXIT_UNAVAILABLE = 3;
 export const IMPORT_HELP = [
   '用法 / usage: npm run -s cli -- import <文件…> | --list | --remove <文件名>',
   '',
-  '  把工作要点文件（.txt / .md）导入 Redis 中的计划库：运行中的督办立即重新载入，重启后仍然有效；',
+  '  把工作要点文件（Word、Excel、带文字的 PDF、网页或 .txt/.md，按内容识别）导入 Redis 中的计划库：运行中的督办立即重新载入，重启后仍然有效；',
   '  与已载入文件同名时替换旧版（提醒随之重新安排）。解析失败的文件不会导入。',
   '  Put plan files into the library in Redis (REDIS_URL, else 127.0.0.1:6379); running bots reload them.',
   '',
@@ -50,33 +47,9 @@ function usage(io: CliIO, message: string): number {
 }
 
 interface Checked {
-  path: string;
   name: string;
-  data: Buffer;
+  data: Uint8Array;
   doc: PlanDocument;
-}
-
-/** Read and parse one file; the Chinese reason when it cannot be imported. */
-async function check(path: string, shown: string): Promise<Checked | { reason: string }> {
-  let name: string;
-  try {
-    name = libraryName(basename(path));
-  } catch (e) {
-    if (e instanceof LibraryInputError) return { reason: `${shown}：${e.message}` };
-    throw e;
-  }
-  if (!isPlanFileName(name)) return { reason: `${shown} 不是 .txt 或 .md 文件；Word、PDF、Excel 文件请先另存为纯文本（.txt）或 Markdown（.md）` };
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) return { reason: `${shown} 不是文件` };
-    if (info.size > MAX_PLAN_BYTES) return { reason: `文件 ${name} 超过 5 MB，不像是一份工作要点` };
-    const data = await readFile(path);
-    return { path, name, data, doc: parsePlan(data, name) };
-  } catch (e) {
-    if (e instanceof PlanError) return { reason: e.message };
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { reason: `找不到文件 ${shown}` };
-    return { reason: `无法读取 ${shown}：${(e as Error).message}` };
-  }
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -98,17 +71,23 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   // Parse before touching Redis: a bad file is reported even where Redis is down.
   const checked: Checked[] = [];
+  const named: string[] = [];
   let refused = 0;
   for (const file of positionals) {
-    const r = await check(resolve(io.cwd, file), file);
-    if ('reason' in r) {
+    try {
+      libraryName(basename(file));
+      named.push(file);
+    } catch (e) {
+      if (!(e instanceof LibraryInputError)) throw e;
       refused += 1;
-      io.stderr.write(`未导入 / refused: ${r.reason}\n`);
-      io.log.warn({ event: 'cli.import.refused', file: basename(file), reason: r.reason }, 'plan refused');
-    } else {
-      checked.push(r);
+      io.stderr.write(`未导入 / refused: ${file}：${e.message}\n`);
     }
   }
+  const loaded = await ingestFiles(named, io, 'cli.import');
+  reportLoad(io, loaded);
+  refused += loaded.failures.length;
+  for (const f of loaded.failures) io.log.warn({ event: 'cli.import.refused', file: basename(f.file), reason: f.reason }, 'plan refused');
+  loaded.documents.forEach((doc, i) => checked.push({ name: libraryName(doc.file), data: loaded.bytes[i]!, doc }));
   if (positionals.length > 0 && checked.length === 0) return EXIT_INPUT;
 
   let config;
@@ -178,7 +157,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.log.info({ event: 'cli.import.done', file: c.name, tasks: f.tasks, replaced }, 'plan imported');
     }
     io.stderr.write('运行中的督办会立即重新载入并重新安排提醒；下次启动时也会载入。\n');
-    return refused > 0 ? EXIT_INPUT : EXIT_OK;
+    return refused > 0 ? EXIT_PARTIAL : EXIT_OK;
   } finally {
     await conns.close();
   }

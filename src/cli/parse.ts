@@ -1,7 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { PlanError } from '../plan/errors.js';
-import { parsePlan } from '../plan/parse.js';
-import { Ledger, type PlanDocument } from '../plan/schema.js';
+import { Ledger } from '../plan/schema.js';
 import { exportCsv } from '../ledger/export/csv.js';
 import { exportJson } from '../ledger/export/json.js';
 import { exportMarkdown } from '../ledger/export/markdown.js';
@@ -10,7 +8,8 @@ import { ledgerRows } from '../ledger/rows.js';
 import { writeFileAtomic, type CliIO } from './io.js';
 import { chooseFormat } from './format.js';
 import { readArgs, usageError } from './args.js';
-import { describeFsError, readInput } from './input.js';
+import { describeFsError } from './input.js';
+import { ingestFiles, reportLoad, type IngestFn } from './plans.js';
 
 /**
  * `cli parse <files…> [--format json|csv|xlsx|md] [--out FILE]`.
@@ -30,7 +29,9 @@ const EXIT_INTERNAL = 70;
 export const PARSE_HELP = [
   '用法 / usage: npm run -s cli -- parse <文件 files…> [--format json|csv|xlsx|md] [--out 输出文件]',
   '',
-  '  解析工作要点文件（UTF-8 或 GBK/GB18030），输出任务台账。',
+  '  解析工作要点文件，输出任务台账。按内容识别格式：Word（.docx/.doc）、Excel（.xlsx/.xls）、',
+  '  带文字层的 PDF、网页（.html）、文本（.txt/.md，UTF-8 或 GBK/GB18030）。',
+  '  任一文件无法解析时不输出任何内容（退出码 1）；可解析但需核对的地方写到标准错误。',
   '  Parse work-plan files into a task ledger.',
   '',
   '  -f, --format  json（默认，输出到标准输出）| csv | xlsx（必须配合 --out）| md',
@@ -40,14 +41,12 @@ export const PARSE_HELP = [
   '',
 ].join('\n');
 
-type ParseFn = (input: Uint8Array, file: string) => PlanDocument;
-
 export function run(argv: string[], io: CliIO): Promise<number> {
-  return runParse(argv, io, parsePlan);
+  return runParse(argv, io);
 }
 
 /** `run` with the parser passed in, so the CLI's own behaviour can be tested apart from the parser's. */
-export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promise<number> {
+export async function runParse(argv: string[], io: CliIO, parse?: IngestFn): Promise<number> {
   const args = readArgs<{ format?: string; out?: string }>(
     argv,
     { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' } },
@@ -68,15 +67,17 @@ export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promi
   }
 
   // Parse everything first; collect every failure so one run reports them all.
-  const documents: PlanDocument[] = [];
-  const failures: string[] = [];
-  for (const file of files) {
-    const result = await parseOne(file, io, parse);
-    if (typeof result === 'string') failures.push(`${file}：${result}`);
-    else documents.push(result);
+  let loaded;
+  try {
+    loaded = await ingestFiles(files, io, 'cli.parse', parse);
+  } catch (error) {
+    io.log.error({ event: 'cli.parse.crash', err: error }, 'parser threw');
+    io.stderr.write(`解析器内部错误 / internal parser error: ${(error as Error)?.message ?? String(error)}\n`);
+    return EXIT_INTERNAL;
   }
-  if (failures.length > 0) {
-    for (const f of failures) io.stderr.write(`解析失败 / failed: ${f}\n`);
+  const { documents } = loaded;
+  reportLoad(io, loaded);
+  if (loaded.failures.length > 0) {
     io.stderr.write(values.out !== undefined ? `未写入 ${values.out}（没有生成任何输出） / nothing written\n` : '没有生成任何输出 / no output\n');
     return EXIT_INPUT;
   }
@@ -117,23 +118,6 @@ export async function runParse(argv: string[], io: CliIO, parse: ParseFn): Promi
   }
   io.log.info({ event: 'cli.parse.done', files: files.length, tasks: rowsCount, format, out: values.out ?? 'stdout' }, 'parsed');
   return EXIT_OK;
-}
-
-
-/** A parsed document, or the Chinese reason it could not be read. */
-async function parseOne(file: string, io: CliIO, parse: ParseFn): Promise<PlanDocument | string> {
-  const bytes = await readInput(file, io, 'cli.parse.read_failed');
-  if (typeof bytes === 'string') return bytes;
-  try {
-    return parse(bytes, basename(file));
-  } catch (error) {
-    if (error instanceof PlanError) {
-      io.log.warn({ event: 'cli.parse.rejected', file, code: error.code }, 'document rejected');
-      return error.message;
-    }
-    io.log.error({ event: 'cli.parse.crash', file, err: error }, 'parser threw');
-    return `解析器内部错误 / internal parser error: ${(error as Error)?.message ?? String(error)}`;
-  }
 }
 
 

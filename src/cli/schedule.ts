@@ -2,7 +2,7 @@ import { basename, extname, resolve } from 'node:path';
 import { addDays, formatShanghai, weekday } from '../calendar/shanghai.js';
 import { coverage, onUncoveredYear, resetUncoveredWarnings } from '../calendar/workdays.js';
 import { PlanError } from '../plan/errors.js';
-import { parsePlan } from '../plan/parse.js';
+import { parseDocument } from '../plan/parse.js';
 import { Ledger, type PlanDocument } from '../plan/schema.js';
 import { reminderConfigFromEnv } from '../reminders/config.js';
 import { planDocument, planStart, sortReminders, standingRules } from '../reminders/plan.js';
@@ -40,10 +40,10 @@ export const SCHEDULE_HELP = [
   '',
 ].join('\n');
 
-type ParseFn = (input: Uint8Array, file: string) => PlanDocument;
+type ParseFn = (input: Uint8Array, file: string) => PlanDocument | Promise<PlanDocument>;
 
 export function run(argv: string[], io: CliIO): Promise<number> {
-  return runSchedule(argv, io, parsePlan);
+  return runSchedule(argv, io, parseDocument);
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -162,7 +162,7 @@ async function loadOne(file: string, io: CliIO, parse: ParseFn): Promise<PlanDoc
     return ledger.data.documents;
   }
   try {
-    return [parse(bytes, basename(file))];
+    return [await parse(bytes, basename(file))];
   } catch (error) {
     if (error instanceof PlanError) {
       io.log.warn({ event: 'cli.schedule.rejected', file, code: error.code }, 'document rejected');

@@ -61,6 +61,9 @@ export const READ_LIMITS = {
   maxBlocks: 200_000,
 } as const;
 
+/** The largest file any reader accepts (downloads and library entries are capped here too). */
+export const MAX_FILE_BYTES = READ_LIMITS.maxFileBytes;
+
 /**
  * A table as a full grid: each merged cell's text copied into every position
  * it covers, so row i column j is always the text a reader of the printed

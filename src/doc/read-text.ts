@@ -1,4 +1,4 @@
-import { decodePlan } from '../plan/decode.js';
+import { decodeText } from '../plan/decode.js';
 import { paragraph, type DocModel } from './model.js';
 
 /**
@@ -7,6 +7,6 @@ import { paragraph, type DocModel } from './model.js';
  * the extractor, which sees text from every format the same way.
  */
 export function readText(input: string | Uint8Array, file: string): DocModel {
-  const text = decodePlan(input, file);
-  return { format: 'text', blocks: text.replace(/\r\n?/g, '\n').split('\n').map((l) => paragraph(l)), notes: [] };
+  const { text, notes } = decodeText(input, file);
+  return { format: 'text', blocks: text.replace(/\r\n?/g, '\n').split('\n').map((l) => paragraph(l)), notes };
 }

@@ -1,6 +1,7 @@
 import { PlanError } from '../plan/errors.js';
 import { READ_LIMITS, type DocModel } from './model.js';
 import { sniff } from './sniff.js';
+import { isZip, listZip } from './zip.js';
 import { readText } from './read-text.js';
 import { readDocx } from './readers/docx.js';
 import { readDoc } from './readers/doc.js';
@@ -18,6 +19,13 @@ export async function readDocument(bytes: Uint8Array, file: string): Promise<Doc
     throw new PlanError('too-large', `文件 ${file} 超过 ${READ_LIMITS.maxFileBytes / 1024 / 1024} MB，不像是一份工作要点，未导入`, file);
   }
   if (bytes.byteLength === 0) throw new PlanError('empty', `文件 ${file} 是空的，没有可导入的内容`, file);
+  // Zip packages (docx, xlsx, ofd) are checked against the unpacked budget before any reader inflates them.
+  if (isZip(bytes)) {
+    const unpacked = listZip(bytes, file).reduce((n, e) => n + e.size, 0);
+    if (unpacked > READ_LIMITS.maxUnpackedBytes) {
+      throw new PlanError('too-large', `文件 ${file} 解压后超过 ${READ_LIMITS.maxUnpackedBytes / 1024 / 1024} MB，不像是一份工作要点（可能是压缩炸弹），未导入`, file);
+    }
+  }
   const kind = sniff(bytes, file);
   switch (kind) {
     case 'text':

@@ -12,7 +12,9 @@ export class PlanError extends Error {
       /** The file claims a format but its structure is broken. */
       | 'unreadable'
       /** Reading took longer or more memory than a plan may. */
-      | 'timeout',
+      | 'timeout'
+      /** The same document (same 文号) is already loaded under another name. */
+      | 'duplicate',
     message: string,
     readonly file?: string,
   ) {

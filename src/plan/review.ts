@@ -12,7 +12,7 @@ export const LONG_ITEM_CHARS = 1500;
 export function reviewPlan(doc: PlanDocument): string[] {
   const out: string[] = [];
   const label = (t: PlanDocument['tasks'][number]) => t.path.join('') || t.title.slice(0, 12);
-  const list = (ts: PlanDocument['tasks']) => ts.slice(0, 5).map(label).join('、') + (ts.length > 5 ? ` 等 ${ts.length} 条` : '');
+  const list = (ts: PlanDocument['tasks']) => ts.slice(0, 5).map(label).join('；') + (ts.length > 5 ? ` 等 ${ts.length} 条` : '');
 
   const noUnit = doc.tasks.filter((t) => !t.leads.length && !t.co.length && !t.impliedLeads.length && !t.clauses.some((c) => c.leads.length || c.co.length));
   if (noUnit.length) out.push(`${noUnit.length} 条任务没有写明任何单位：${list(noUnit)}（提醒会发到督查室群）`);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { MAX_PLAN_BYTES } from '../plan/decode.js';
+import { MAX_FILE_BYTES } from '../doc/model.js';
 
 /**
  * Imported plan files, kept in Redis so they survive restarts and every
@@ -17,9 +17,6 @@ import { MAX_PLAN_BYTES } from '../plan/decode.js';
  * and its version bump are one MULTI. A replica that misses a note (its
  * subscriber was reconnecting) catches up by comparing versions.
  */
-
-/** Plain-text formats the parser reads; anything else must be saved as one of these first. */
-export const PLAN_EXTENSIONS = ['.txt', '.md', '.markdown', '.text'] as const;
 
 const MAX_NAME_CHARS = 200;
 
@@ -107,11 +104,6 @@ export function libraryName(raw: string): string {
   return name;
 }
 
-/** ".TXT" -> true. Pure. */
-export function isPlanFileName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return PLAN_EXTENSIONS.some((ext) => lower.endsWith(ext));
-}
 
 export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptions): PlanLibrary {
   const ns = opts.prefix ?? 'duban';
@@ -159,7 +151,7 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
     },
     async put(rawName, bytes, by, putOpts = {}) {
       const name = libraryName(rawName);
-      if (bytes.byteLength > MAX_PLAN_BYTES) throw new LibraryInputError(`文件 ${name} 超过 5 MB`);
+      if (bytes.byteLength > MAX_FILE_BYTES) throw new LibraryInputError(`文件 ${name} 超过 ${MAX_FILE_BYTES / 1024 / 1024} MB`);
       const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const entry: LibraryEntry = {
         name,

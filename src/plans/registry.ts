@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/log.js';
 import type { Plans } from '../chat/context.js';
 import { PlanError } from '../plan/errors.js';
-import { parsePlan } from '../plan/parse.js';
 import type { PlanDocument } from '../plan/schema.js';
+import { createParsePool, type ParsePool } from '../doc/parse-pool.js';
+import type { Ingested } from '../doc/ingest.js';
 import type { UnitDirectory } from '../units/directory.js';
 import { diffPlans, planFigures, type PlanDiff } from './diff.js';
-import { isPlanFileName, libraryName, type LibraryEntry, type LibraryEntryInfo, type LibrarySubscription, type PlanLibrary } from './library.js';
+import { libraryName, type LibraryEntry, type LibraryEntryInfo, type LibrarySubscription, type PlanLibrary } from './library.js';
 import { buildPlans } from './load.js';
 
 /**
@@ -45,6 +46,8 @@ export interface PlanRegistryDeps {
   library?: PlanLibrary;
   audit?: AuditLog;
   log: Logger;
+  /** Reads a file into a ledger; defaults to a worker-thread pool (closed with the registry), so a heavy import never blocks answers. */
+  parse?: ParsePool['parse'];
 }
 
 export interface ImportRequest {
@@ -59,6 +62,10 @@ export interface ImportRequest {
 
 export interface ImportResult {
   document: PlanDocument;
+  /** What the reader left out and what looks wrong (Chinese lines), for the reply. */
+  notes: string[];
+  /** An imported document with the same 文号 under another name, replaced by this one. */
+  sameDocNumber?: string;
   /** The version this one replaced (same file name), if any. */
   previous?: PlanDocument;
   replaced: 'none' | 'bundled' | 'imported';
@@ -85,11 +92,15 @@ export interface LoadReport {
   rejected: Array<{ file: string; reason: string }>;
 }
 
-/** The file type is not one the parser reads. */
-export class UnsupportedPlanFileError extends Error {
-  constructor(readonly fileName: string) {
-    super(`unsupported plan file type: ${fileName}`);
-    this.name = 'UnsupportedPlanFileError';
+/** The same document (same 文号) is already served from PLAN_FILES under another name: importing it would double every task. */
+export class DuplicateDocumentError extends PlanError {
+  constructor(
+    file: string,
+    readonly existing: string,
+    readonly docNumber: string,
+  ) {
+    super('duplicate', `文件 ${file} 与已载入的 ${existing} 文号相同（${docNumber}），是同一份文件；未导入。要更新它，请用同一文件名 ${existing} 导入`, file);
+    this.name = 'DuplicateDocumentError';
   }
 }
 
@@ -127,6 +138,8 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
   const hooks: ReloadHook[] = [];
   /** Parsed library entries by content, so a reload re-parses only what changed. */
   const parsed = new Map<string, PlanDocument>();
+  const ownPool = deps.parse ? undefined : createParsePool({ log });
+  const parse: ParsePool['parse'] = deps.parse ?? ownPool!.parse;
   let plans = buildPlans(deps.bundled, deps.units);
   let importedNames = new Set<string>();
   let version = -1;
@@ -141,11 +154,11 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
     return run;
   }
 
-  function parseEntry(e: LibraryEntry): PlanDocument {
+  async function parseEntry(e: LibraryEntry): Promise<PlanDocument> {
     const key = `${e.name}\u0000${e.sha256}`;
     let doc = parsed.get(key);
     if (!doc) {
-      doc = parsePlan(e.data, e.name);
+      doc = (await parse(e.data, e.name)).document;
       parsed.set(key, doc);
     }
     return doc;
@@ -160,7 +173,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
     const byName = new Map<string, PlanDocument>();
     for (const e of entries) {
       try {
-        byName.set(e.name, parseEntry(e));
+        byName.set(e.name, await parseEntry(e));
       } catch (err) {
         const reason = err instanceof PlanError ? err.message : String(err);
         report.rejected.push({ file: e.name, reason });
@@ -254,12 +267,15 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
       return serial(async () => {
         if (!library) throw new PlanLibraryUnavailableError();
         const name = libraryName(req.name);
-        if (!isPlanFileName(name)) throw new UnsupportedPlanFileError(name);
         // Parse before storing anything: a bad file changes nothing.
-        const document = parsePlan(req.data, name);
-        const previous = plans.ledger.documents.find((d) => d.file === name);
-        const replaced: ImportResult['replaced'] = !previous ? 'none' : importedNames.has(name) ? 'imported' : 'bundled';
+        const { document, notes }: Ingested = await parse(req.data, name);
+        // The same 文号 under another name is the same document: replace an imported copy, refuse to double a bundled one.
+        const twin = document.docNumber ? plans.ledger.documents.find((d) => d.file !== name && d.docNumber === document.docNumber) : undefined;
+        if (twin && !importedNames.has(twin.file)) throw new DuplicateDocumentError(name, twin.file, document.docNumber);
+        const previous = twin ?? plans.ledger.documents.find((d) => d.file === name);
+        const replaced: ImportResult['replaced'] = !previous ? 'none' : importedNames.has(previous.file) ? 'imported' : 'bundled';
         const entry = await library.put(name, req.data, req.by, req.byName ? { byName: req.byName } : {});
+        if (twin) await library.remove(twin.file);
         parsed.set(`${entry.name}\u0000${entry.sha256}`, document);
         await rebuild();
         const diff = diffPlans(previous, document);
@@ -272,15 +288,16 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
           detail: {
             ...docFigures(document),
             replaced,
+            ...(twin ? { replacedFile: twin.file } : {}),
             added: String(diff.added.length),
             removed: String(diff.removed.length),
             moved: String(diff.moved.length),
             sha256: entry.sha256.slice(0, 16),
           },
         });
-        log.info({ evt: 'plan_imported', file: name, tasks: document.tasks.length, replaced, by: req.by }, 'plan imported');
+        log.info({ evt: 'plan_imported', file: name, tasks: document.tasks.length, replaced, ...(twin ? { replacedFile: twin.file } : {}), notes: notes.length, by: req.by }, 'plan imported');
         const replan = await runHooks();
-        return { document, ...(previous ? { previous } : {}), replaced, diff, replan };
+        return { document, notes, ...(twin ? { sameDocNumber: twin.file } : {}), ...(previous ? { previous } : {}), replaced, diff, replan };
       });
     },
 
@@ -336,6 +353,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
       await subscription?.close();
       subscription = undefined;
       await chain;
+      await ownPool?.close();
     },
   };
 }

@@ -61,7 +61,11 @@ export function importedReply(r: ImportResult, totalDocuments: number): Reply {
   if (r.replaced === 'none') {
     blocks.push({ kind: 'text', text: `这是一份新文件；现共载入 ${totalDocuments} 份工作要点。` });
   } else {
-    const which = r.replaced === 'bundled' ? '随程序载入的同名文件' : '上次导入的同名文件';
+    const which = r.sameDocNumber
+      ? `文号相同的 ${r.sameDocNumber}（同一份文件的新版本）`
+      : r.replaced === 'bundled'
+        ? '随程序载入的同名文件'
+        : '上次导入的同名文件';
     if (isEmptyDiff(r.diff)) {
       blocks.push({ kind: 'text', text: `已替换${which}；与上一版相比，任务和时限都没有变化。` });
     } else {
@@ -70,23 +74,27 @@ export function importedReply(r: ImportResult, totalDocuments: number): Reply {
       blocks.push({ kind: 'list', items: changeLines(d) });
     }
   }
+  if (r.notes.length) {
+    blocks.push({ kind: 'text', text: '请核对：' });
+    blocks.push({ kind: 'list', items: r.notes });
+  }
   blocks.push({ kind: 'note', text: replanNote(r.replan, '新文件') });
-  return { title: `已导入：${r.document.title || name}`, tone: 'green', blocks };
+  return { title: `已导入：${r.document.title || name}`, tone: r.notes.length ? 'orange' : 'green', blocks };
 }
 
 /** /导入 with nothing attached: how to import, and what was imported so far. */
 export function howToReply(opts: { imported?: readonly LibraryEntryInfo[]; canReceiveFiles: boolean }): Reply {
   const blocks: Block[] = [];
   if (opts.canReceiveFiles) {
-    blocks.push({ kind: 'text', text: '请在与督办的私聊中直接发送工作要点文件（.txt 或 .md），督办会自动导入；在群里可以回复那条文件消息并发送 @督办 /导入。' });
+    blocks.push({ kind: 'text', text: `请在与督办的私聊中直接发送工作要点文件（${FORMATS_ZH}），督办会自动导入；在群里可以回复那条文件消息并发送 @督办 /导入。` });
   } else {
-    blocks.push({ kind: 'text', text: '这里不能接收文件。请在飞书里与督办私聊，直接发送工作要点文件（.txt 或 .md）。' });
+    blocks.push({ kind: 'text', text: `这里不能接收文件。请在飞书里与督办私聊，直接发送工作要点文件（${FORMATS_ZH}）。` });
   }
   blocks.push({
     kind: 'list',
     items: [
       '同名文件会替换上一版，回复中列出新增、删除的任务和调整的时限，提醒随之重新安排',
-      'Word、PDF、Excel 文件请先“另存为”纯文本（.txt）或 Markdown（.md）',
+      '按文件内容识别格式；扫描件（图片型 PDF）、OFD、加密文件不能读取，会说明原因',
       `在服务器上也可以用命令行导入：${CLI_IMPORT_HINT}`,
       '删除导入的文件：/导入 删除 <文件名>',
     ],
@@ -99,32 +107,8 @@ export function howToReply(opts: { imported?: readonly LibraryEntryInfo[]; canRe
   return { title: '导入工作要点', tone: 'blue', blocks };
 }
 
-const KNOWN_BINARY: Readonly<Record<string, string>> = {
-  doc: 'Word',
-  docx: 'Word',
-  wps: 'WPS 文字',
-  pdf: 'PDF',
-  xls: 'Excel',
-  xlsx: 'Excel',
-  et: 'WPS 表格',
-  ppt: 'PowerPoint',
-  pptx: 'PowerPoint',
-  ofd: 'OFD',
-};
-
-export function unsupportedTypeReply(fileName: string): Reply {
-  const ext = /\.([^.]+)$/u.exec(fileName)?.[1]?.toLowerCase();
-  const kind = ext ? KNOWN_BINARY[ext] : undefined;
-  const what = kind ? `${kind} 文件（.${ext}）` : ext ? `.${ext} 文件` : '没有扩展名的文件';
-  return {
-    title: '暂不支持这种文件',
-    tone: 'orange',
-    blocks: [
-      { kind: 'text', text: `${fileName} 是${/^[A-Za-z.]/u.test(what) ? ' ' : ''}${what}，督办只能读取纯文本（.txt）或 Markdown（.md）格式的工作要点，未导入。` },
-      { kind: 'note', text: '请在 Word/WPS 中用“另存为”选择“纯文本（.txt）”后再发送；表格可另存为 .md 或复制到 .txt 中。' },
-    ],
-  };
-}
+/** What /导入 reads, for replies. */
+export const FORMATS_ZH = 'Word .docx/.doc、Excel .xlsx/.xls、带文字的 PDF、网页 .html、文本 .txt/.md';
 
 export function refusedReply(fileName: string, reason: string): Reply {
   return {

@@ -53,8 +53,8 @@ function listDir(): string[] {
  * files whose text is "ok" parse to the hand-made ledger, anything else is a
  * task-less document, as the real parser reports it.
  */
-function fakeParse(input: Uint8Array, file: string): PlanDocument {
-  if (Buffer.from(input).toString('utf8').trim() === 'ok') return { ...fixtureLedger.documents[0]!, file };
+async function fakeParse(input: Uint8Array, file: string): Promise<{ document: PlanDocument; notes: string[] }> {
+  if (Buffer.from(input).toString('utf8').trim() === 'ok') return { document: { ...fixtureLedger.documents[0]!, file }, notes: [] };
   throw new PlanError('no-tasks', `文件 ${file} 中没有找到编号的任务条目`, file);
 }
 
@@ -69,7 +69,8 @@ describe('cli parse: bad input is refused whole, with a message naming the file'
   const badInputs: Array<[string, () => string, string]> = [
     ['a missing file', () => 'missing.txt', '找不到'],
     ['an empty file', () => write('empty.txt', ''), '空'],
-    ['a binary file', () => write('blob.txt', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]), randomBytes(2048)])), '二进制'],
+    ['a binary file', () => write('blob.txt', Buffer.concat([Buffer.from([0x00, 0x01, 0x02, 0x03, 0, 0, 0, 0x0d]), randomBytes(2048)])), '二进制'],
+    ['a picture named .txt', () => write('scan.txt', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2048)])), '图片'],
     ['a document without numbered tasks', () => write('prose.txt', '关于做好有关工作的通知\n\n请各单位认真贯彻落实，切实抓好工作。\n'), '没有找到'],
   ];
 
@@ -239,7 +240,8 @@ describe('cli parse on the bundled seeds (real parser)', () => {
       timeout: 60_000,
       maxBuffer: 64 * 1024 * 1024,
     });
-    expect(r.stderr.replace(/^npm (?:warn|notice).*\n/gmu, '')).toBe('');
+    // stderr only says what to check (items without units…); nothing is refused.
+    expect(r.stderr.replace(/^npm (?:warn|notice).*\n/gmu, '').replace(/^请核对 \/ check: .*\n/gmu, '')).toBe('');
     expect(r.status).toBe(0);
     const parsed = JSON.parse(r.stdout) as { documents: Array<Record<string, unknown>> };
     expect(Object.keys(parsed)).toEqual(['documents']);

@@ -40,14 +40,6 @@ describe('/导入', () => {
     expect(await ask(msg('/导入 删除 要点.txt'), { role: 'everyone' })).toContain('/导入 需要管理员权限');
   });
 
-  it('Word, PDF and Excel files get a Chinese message saying to save them as .txt or .md', async () => {
-    const answer = await ask(file('2025年工作要点.docx'));
-    expect(answer).toContain('2025年工作要点.docx 是 Word 文件（.docx），督办只能读取纯文本（.txt）或 Markdown（.md）格式的工作要点，未导入。');
-    expect(answer).toContain('“另存为”');
-    expect(await ask(file('要点.pdf'))).toContain('要点.pdf 是 PDF 文件');
-    expect(await ask(file('分工'))).toContain('分工 是没有扩展名的文件');
-  });
-
   it('without Redis a text file cannot be imported, and says so', async () => {
     expect(await ask(file('要点.txt'))).toContain('导入工作要点需要连接 Redis');
   });

@@ -4,12 +4,13 @@
  * from configuration, the plan library, audit log and reminder queue in real
  * Redis (BullMQ), re-planning through the same function services.ts uses.
  */
+import { strToU8, zipSync } from 'fflate';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLark, type LarkHandle } from '../../src/adapters/lark/index.js';
 import { createBot } from '../../src/chat/bot.js';
 import { silentLogger } from '../../src/log.js';
-import { MAX_PLAN_BYTES } from '../../src/plan/decode.js';
+import { MAX_FILE_BYTES } from '../../src/doc/model.js';
 import { parsePlan } from '../../src/plan/parse.js';
 import { createPlanLibrary } from '../../src/plans/library.js';
 import { createPlanRegistry, type PlanRegistry } from '../../src/plans/registry.js';
@@ -86,7 +87,7 @@ beforeAll(async () => {
   registry.onReload(() => replan());
   const importCommand = createImportCommand({
     registry,
-    download: (messageId, key) => lark.messenger.downloadFile(messageId, key, { maxBytes: MAX_PLAN_BYTES }),
+    download: (messageId, key) => lark.messenger.downloadFile(messageId, key, { maxBytes: MAX_FILE_BYTES }),
     fileOf: (messageId) => lark.messenger.fileOfMessage(messageId),
   });
   const bot = createBot({
@@ -197,7 +198,7 @@ describe('/导入 through Lark', () => {
   it('a garbled file gets the parser’s message and changes nothing', async () => {
     const before = { docs: registry.current(), jobs: await reminderDueDates(), audit: (await features.audit.recent(ctx.tenantKey)).length };
     const answer = await sendFile(ADMIN, ADMIN_P2P, PLAN_NAME, GARBLED);
-    expect(answer).toContain(`文件 ${PLAN_NAME} 是二进制文件（不是文本），请另存为 .txt 或 .md 后再导入`);
+    expect(answer).toContain(`文件 ${PLAN_NAME} 的压缩结构已损坏，无法读取`);
     expect(answer).toContain('已载入的工作要点和提醒都没有变化');
     expect(registry.current()).toBe(before.docs);
     expect(await reminderDueDates()).toEqual(before.jobs);
@@ -205,24 +206,29 @@ describe('/导入 through Lark', () => {
     expect((await createPlanLibrary(t.redis, { prefix: t.prefix, log }).list())[0]!.data.toString('utf8')).toBe(PLAN_V1);
   });
 
-  it('a file over 5 MB is refused from its declared size, and nothing changes', async () => {
+  it('a file over the size limit is refused from its declared size, and nothing changes', async () => {
     const before = registry.current();
-    const answer = await sendFile(ADMIN, ADMIN_P2P, '大文件.txt', Buffer.alloc(MAX_PLAN_BYTES + 1, 0x61));
-    expect(answer).toContain('文件 大文件.txt 超过 5 MB');
+    const answer = await sendFile(ADMIN, ADMIN_P2P, '大文件.txt', Buffer.alloc(MAX_FILE_BYTES + 1, 0x61));
+    expect(answer).toContain(`文件 大文件.txt 超过 ${MAX_FILE_BYTES / 1024 / 1024} MB`);
     expect(registry.current()).toBe(before);
     expect(await libraryNames()).toEqual([PLAN_NAME]);
-    expect(log.lines.some((l) => l.evt === 'lark_download_refused' && l.declared === MAX_PLAN_BYTES + 1)).toBe(true);
+    expect(log.lines.some((l) => l.evt === 'lark_download_refused' && l.declared === MAX_FILE_BYTES + 1)).toBe(true);
   });
 
-  it('a Word or PDF file is answered in Chinese with how to save it as text, and not downloaded', async () => {
-    const downloads = fake.downloads.length;
-    for (const [name, kind] of [['工作要点.docx', 'Word'], ['工作要点.pdf', 'PDF'], ['分工表.xls', 'Excel']]) {
-      const answer = await sendFile(ADMIN, ADMIN_P2P, name!, 'PK\u0003\u0004');
-      expect(answer).toContain(`${name} 是 ${kind} 文件`);
-      expect(answer).toContain('另存为');
-      expect(answer).toMatch(/\.txt/u);
+  it('files are read by their content: a picture, an OFD file or a scan gets a Chinese reason and what to send instead, and nothing changes', async () => {
+    const before = registry.current();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    const ofd = Buffer.from(zipSync({ 'OFD.xml': strToU8('<ofd:OFD/>'), 'Doc_0/Document.xml': strToU8('<ofd:Document/>') }));
+    for (const [name, data, says] of [
+      ['工作要点.txt', png, '图片'],
+      ['工作要点.ofd', ofd, '请从原系统导出 PDF'],
+    ] as const) {
+      const answer = await sendFile(ADMIN, ADMIN_P2P, name, data);
+      expect(answer).toContain(says);
+      expect(answer).toContain('已载入的工作要点和提醒都没有变化');
     }
-    expect(fake.downloads).toHaveLength(downloads);
+    expect(registry.current()).toBe(before);
+    expect(await libraryNames()).toEqual([PLAN_NAME]);
   });
 
   it('a revised plan replaces the old one: the reply lists what changed, answers come from the new text, reminder jobs move', async () => {
@@ -259,7 +265,7 @@ describe('/导入 through Lark', () => {
 
   it('/导入 alone explains how and lists the imports; /导入 删除 removes one and brings the bundled version back', async () => {
     const how = await say(ADMIN, ADMIN_P2P, '/导入');
-    expect(how).toContain('请在与督办的私聊中直接发送工作要点文件（.txt 或 .md）');
+    expect(how).toContain('请在与督办的私聊中直接发送工作要点文件（Word .docx/.doc、Excel .xlsx/.xls、带文字的 PDF、网页 .html、文本 .txt/.md）');
     expect(how).toContain(`${PLAN_NAME}（`);
     expect(how).toContain('heyang-2025.txt（');
     const removed = await say(ADMIN, ADMIN_P2P, '/导入 删除 heyang-2025.txt');

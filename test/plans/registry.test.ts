@@ -7,7 +7,7 @@ import { PlanError } from '../../src/plan/errors.js';
 import { parsePlan } from '../../src/plan/parse.js';
 import type { PlanDocument } from '../../src/plan/schema.js';
 import { createPlanLibrary } from '../../src/plans/library.js';
-import { createPlanRegistry, UnsupportedPlanFileError, type PlanRegistry } from '../../src/plans/registry.js';
+import { createPlanRegistry, DuplicateDocumentError, type PlanRegistry } from '../../src/plans/registry.js';
 import { UnitDirectory } from '../../src/units/directory.js';
 import { msg } from '../chat/fixtures.js';
 import { waitFor } from '../jobs/helpers.js';
@@ -67,13 +67,17 @@ describe('plan registry (real Redis)', () => {
     const r = registry(prefix);
     await r.load();
     const before = r.current();
-    for (const [data, code] of [[GARBLED, 'binary'], ['  \n', 'empty'], ['一些说明文字，没有任何编号条目。', 'no-tasks']] as const) {
+    for (const [data, code] of [[GARBLED, 'unreadable'], ['  \n', 'empty'], ['一些说明文字，没有任何编号条目。', 'no-tasks']] as const) {
       const err = await r.importPlan(req(data)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PlanError);
       expect((err as PlanError).code).toBe(code);
       expect((err as PlanError).message).toContain(PLAN_NAME);
     }
-    await expect(r.importPlan(req(PLAN_V1, '要点.docx'))).rejects.toBeInstanceOf(UnsupportedPlanFileError);
+    // Read by content, not by name: a picture named .txt is refused as a picture.
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const pic = await r.importPlan(req(png, '要点.txt')).catch((e: unknown) => e);
+    expect((pic as PlanError).code).toBe('unsupported');
+    expect((pic as PlanError).message).toContain('图片');
     expect(r.current()).toBe(before);
     expect(await r.imported()).toEqual([]);
     expect(await createAuditLog(t.redis, { prefix, log }).recent('tn1')).toEqual([]);
@@ -183,5 +187,28 @@ describe('plan registry (real Redis)', () => {
     const res = await r.importPlan(req(PLAN_V1));
     expect(res.replan).toEqual({ kind: 'failed', error: 'queue unavailable' });
     expect(await ask(r, '政务云扩容谁牵头')).toContain('县数据局');
+  });
+
+  it('the same 文号 under another name is the same document: an imported copy is replaced, a bundled one is not doubled', async () => {
+    const prefix = `${t.prefix}:docnumber`;
+    const numbered = (title: string, lead: string) =>
+      `${title}\n河政办发〔2025〕12号\n\n一、重点任务\n（一）推进政务云建设。9月底前完成扩容。（${lead}牵头负责）\n（二）完善数据共享目录。年底前完成。（市数据局牵头负责）\n`;
+    const bundled = parsePlan(numbered('河阳市2025年数字政府工作要点', '市大数据中心'), 'bundled.txt');
+    const r = registry(prefix, [bundled]);
+    await r.load();
+    const dup = await r.importPlan(req(numbered('河阳市2025年数字政府工作要点', '市数据局'), '另一个名字.txt')).catch((e: unknown) => e);
+    expect(dup).toBeInstanceOf(DuplicateDocumentError);
+    expect((dup as PlanError).message).toContain('bundled.txt');
+    expect(r.current().ledger.documents.map((d) => d.file)).toEqual(['bundled.txt']);
+
+    const r2 = registry(`${prefix}:2`, [other]);
+    await r2.load();
+    await r2.importPlan(req(numbered('河阳市2025年数字政府工作要点', '市大数据中心'), '第一版.txt'));
+    const res = await r2.importPlan(req(numbered('河阳市2025年数字政府工作要点（修订）', '市数据局'), '第二版.txt'));
+    expect(res.sameDocNumber).toBe('第一版.txt');
+    expect(r2.current().ledger.documents.map((d) => d.file)).toEqual(['heyang-2025.txt', '第二版.txt']);
+    expect((await r2.imported()).map((e) => e.name)).toEqual(['第二版.txt']);
+    expect(await ask(r2, '政务云建设谁牵头')).toContain('市数据局');
+    await Promise.all([r.close(), r2.close()]);
   });
 });
