@@ -81,6 +81,19 @@ describe('cli ask, bad input', () => {
     expect(err).toContain('找不到文件');
   });
 
+  it('loads the plans it can: a refused file is named with its reason, the others are answered from, exit 4 says partly loaded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-ask-'));
+    const empty = join(dir, '空文件.txt');
+    writeFileSync(empty, '');
+    const { code, out, err } = await ask(['--plan', empty, QINGYUAN, 'seeds/nope.txt', YOUXIAN, '--json', '减税降费谁牵头？']);
+    expect(code).toBe(4);
+    expect(err).toContain('空文件.txt：文件 空文件.txt 是空的');
+    expect(err).toContain('seeds/nope.txt：找不到文件');
+    expect(err).toContain('部分载入：2 份已载入，2 份未载入');
+    const o = JSON.parse(out.trim()) as { answers: Array<{ file: string; leads: string[] }> };
+    expect(o.answers[0]).toMatchObject({ file: 'qingyuan-2022-zhengwu-gongkai.txt', leads: ['县税务局'] });
+  });
+
   it('rejects a call without a question, with usage', async () => {
     const { code, err } = await ask(['--plan', QINGYUAN]);
     expect(code).toBe(2);
