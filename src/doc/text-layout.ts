@@ -19,6 +19,8 @@ type Col = ColumnKey | undefined;
 type Row = Array<string | undefined>; // undefined: covered by the cell above (a merged cell)
 
 const MAX_DROP = 3;
+// What it costs to take a column as merged from above: co-units are often just empty, a lead rarely.
+const DROP_COST: Record<ColumnKey | 'other', number> = { seq: 1, task: 1.5, lead: 2, co: 1, deadline: 1.5, other: 0.5 };
 const END_LINE = /^(注|备注|说明|附件|抄送|抄报|附表)\s*[\d一二三]*\s*[:：]/;
 
 export function layoutBlocks(lines: string[]): Block[] {
@@ -81,6 +83,7 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
   }
   const keys = headerColumns(header) ?? [];
   const width = header.length;
+  const starts = mode === 'space' ? cellStarts(lines[start]!) : [];
   const rows: Row[] = [];
   let end = i;
   for (; i < lines.length; i++) {
@@ -107,13 +110,75 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
       end = i + 1;
       continue;
     }
-    rows.push(placeCells(cs, keys, rows, mode === 'space'));
+    const aligned = mode === 'space' && !topSpan ? byPosition(line, starts, keys) : undefined;
+    if (aligned && rows.length && isContinuation(aligned, keys)) {
+      // A cell wrapped onto the next line of an aligned table.
+      const prev = rows[rows.length - 1]!;
+      aligned.forEach((c, k) => {
+        if (!c || prev[k] === undefined || prev[k] === SPAN) return;
+        prev[k] = prev[k] ? prev[k] + (keys[k] === 'lead' || keys[k] === 'co' ? '、' : '') + c : c;
+      });
+      end = i + 1;
+      continue;
+    }
+    rows.push(aligned ? settle(aligned.map((c, k) => (c === '' && isMergeable(keys, k) ? undefined : c)), keys, rows) : placeCells(cs, keys, rows, mode === 'space'));
     end = i + 1;
   }
   if (!rows.length) return undefined;
   const headerRows: Row[] = [header];
   const table = buildTable(headerRows, rows, keys, topSpan);
   return { table, end };
+}
+
+/** Display column (CJK and full-width count 2) where each space-separated cell of a line starts. */
+function cellStarts(line: string): number[] {
+  const out: number[] = [];
+  let col = 0;
+  let gap = 2;
+  for (const ch of line) {
+    const blank = ch === ' ' || ch === '\u00a0' || ch === '\t' || ch === '\u3000';
+    if (!blank && gap >= 2) out.push(col);
+    gap = blank ? gap + (ch === '\u3000' ? 2 : 1) : 0;
+    col += ch === '\t' ? 4 : width(ch);
+  }
+  return out;
+}
+
+function width(ch: string): number {
+  return /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) || ch.codePointAt(0)! > 0xffff ? 2 : 1;
+}
+
+/**
+ * The cells of an aligned line placed under the header cell each starts
+ * nearest to, empty where nothing stands under a header cell; undefined when
+ * the line is not aligned with the header (then cells are placed by kind).
+ */
+function byPosition(line: string, starts: number[], keys: Col[]): string[] | undefined {
+  const cells = line.trim().split(/[ \u3000\u00a0]{2,}|\t+|\u3000/).map((c) => c.trim()).filter(Boolean);
+  const at = cellStarts(line);
+  if (at.length !== cells.length || starts.length !== keys.length) return undefined;
+  const row = Array<string>(keys.length).fill('');
+  let last = -1;
+  for (let k = 0; k < cells.length; k++) {
+    let best = -1;
+    for (let c = 0; c < starts.length; c++) if (best < 0 || Math.abs(starts[c]! - at[k]!) < Math.abs(starts[best]! - at[k]!)) best = c;
+    // Not aligned: a cell far from every header cell, or two cells under one.
+    if (Math.abs(starts[best]! - at[k]!) > 3 || best <= last) return undefined;
+    row[best] = cells[k]!;
+    last = best;
+  }
+  return row;
+}
+
+/** A line of an aligned table that only continues the cells above: no 序号, no lead, no time limit. */
+function isContinuation(row: string[], keys: Col[]): boolean {
+  const empty = (k: ColumnKey) => keys.every((key, i) => key !== k || !row[i]);
+  return keys.includes('seq') && empty('seq') && empty('lead') && empty('deadline') && !row.every((c) => !c);
+}
+
+/** Columns whose blank cell in an aligned table is the merged cell above: task, lead, deadline (co-units may just be none). */
+function isMergeable(keys: Col[], k: number): boolean {
+  return keys[k] === 'task' || keys[k] === 'lead' || keys[k] === 'deadline' || (keys[k] === 'co' && !keys.includes('lead'));
 }
 
 /** A header whose unit cell spans the sub-header's labels: [序号, 任务, 责任单位, 时限] + [牵头单位, 配合单位]. */
@@ -198,7 +263,8 @@ function bestPlacement(kinds: Kind[], keys: Col[], canDrop: boolean): { score: n
   let best: { score: number; dropped: number[] } | undefined;
   const choose = (from: number, dropped: number[]) => {
     if (dropped.length === missing) {
-      let score = -1.5 * missing;
+      let score = 0;
+      for (const c of dropped) score -= DROP_COST[keys[c] ?? 'other'];
       let k = 0;
       for (let c = 0; c < keys.length; c++) {
         if (dropped.includes(c)) continue;
@@ -213,33 +279,40 @@ function bestPlacement(kinds: Kind[], keys: Col[], canDrop: boolean): { score: n
   return best;
 }
 
-/**
- * Cells of a row in columns. Fewer cells than columns: the missing ones are
- * merged cells carried down from above. An empty task cell under a task (an
- * area spanning rows) is carried down too, with its 序号 when that is empty.
- */
+/** Cells of a row in columns; fewer cells than columns: the missing ones are placed by bestPlacement. */
 function placeCells(cs: string[], keys: Col[], rows: Row[], dropEmpty: boolean): Row {
   const width = keys.length;
   let cells = dropEmpty ? cs.filter(Boolean) : cs;
   if (cells.length > width) cells = [...cells.slice(0, width - 1), cells.slice(width - 1).join(' ')];
-  let row: Row;
-  if (cells.length < width) {
-    const canDrop = rows.some((r) => r.some((c) => c !== undefined && c !== SPAN));
-    const p = bestPlacement(cells.map(kindOf), keys, canDrop);
-    if (p) {
-      row = [];
-      let k = 0;
-      for (let c = 0; c < width; c++) row.push(p.dropped.includes(c) ? undefined : cells[k++]);
-    } else row = [...cells, ...Array<string>(width - cells.length).fill('')];
-  } else row = cells;
+  if (cells.length === width) return settle(cells, keys, rows);
+  const p = bestPlacement(cells.map(kindOf), keys, canCarry(rows));
+  if (!p) return settle([...cells, ...Array<string>(width - cells.length).fill('')], keys, rows);
+  const row: Row = [];
+  let k = 0;
+  for (let c = 0; c < width; c++) row.push(p.dropped.includes(c) ? undefined : cells[k++]);
+  return settle(row, keys, rows);
+}
+
+function canCarry(rows: Row[]): boolean {
   const prev = rows[rows.length - 1];
-  if (prev && prev[0] !== SPAN && row.some((c, i) => c && keys[i] !== 'seq')) {
-    const tasks = keys.flatMap((k, i) => (k === 'task' ? [i] : []));
-    const carried = tasks.filter((i) => row[i] === '' && row.some((c, j) => c && j !== i && keys[j] !== 'seq'));
-    for (const i of carried) row[i] = undefined;
-    if (carried.length && tasks.length > 1 && carried.includes(tasks[0]!)) keys.forEach((k, i) => k === 'seq' && row[i] === '' && (row[i] = undefined));
-  }
-  return row;
+  return !!prev && !(prev[0] !== SPAN && prev[1] === SPAN);
+}
+
+/**
+ * What a missing or empty cell means. A dropped 配合/责任 cell next to a
+ * 牵头 column is an empty cell (many items have no co-units), not a merge; an
+ * empty task cell under a task (an area spanning rows) is a merge, carried
+ * down with its empty 序号.
+ */
+function settle(row: Row, keys: Col[], rows: Row[]): Row {
+  const hasLead = keys.includes('lead');
+  const out = row.map((c, i) => (c === undefined && (!canCarry(rows) || (hasLead && keys[i] === 'co')) ? '' : c));
+  if (!canCarry(rows) || !out.some((c, i) => c && keys[i] !== 'seq')) return out;
+  const tasks = keys.flatMap((k, i) => (k === 'task' ? [i] : []));
+  const carried = tasks.filter((i) => out[i] === '' && out.some((c, j) => c && j !== i && keys[j] !== 'seq'));
+  for (const i of carried) out[i] = undefined;
+  if (tasks.length > 1 && out[tasks[0]!] === undefined) keys.forEach((k, i) => k === 'seq' && out[i] === '' && (out[i] = undefined));
+  return out;
 }
 
 // ---------------------------------------------------------------- one cell per line / blank-line cells
@@ -319,7 +392,7 @@ function cellPerLineTable(lines: string[], start: number): { table: Table; end: 
       const row: Row = [];
       let k = 0;
       for (let c = 0; c < width; c++) row.push(choice.dropped.includes(c) ? undefined : run.cells[k++]);
-      rows.push(placeCells(row.map((c) => c ?? ''), keys, rows, false).map((c, i) => (choice.dropped.includes(i) ? undefined : c)));
+      rows.push(settle(row, keys, rows));
     }
     at = end = run.ends[choice.length - 1]!;
   }
@@ -349,7 +422,8 @@ function nextRow(cells: string[], keys: Col[], canDrop: boolean): { length: numb
     // One step of look-ahead: the cells after this row should start a row too.
     const rest = kinds.slice(len);
     let ahead = 0;
-    if (rest.length) {
+    if (rest.length && isSectionText(cells[len]!)) ahead = 2.5;
+    else if (rest.length) {
       let bestAhead = -Infinity;
       for (let l2 = Math.min(keys.length, rest.length); l2 >= Math.max(1, keys.length - MAX_DROP); l2--) {
         const q = bestPlacement(rest.slice(0, l2), keys, true);

@@ -46,7 +46,7 @@ function headerText(cell: string): string {
 /** What a header cell names, if anything. */
 export function classifyHeader(cell: string): ColumnKey | undefined {
   const t = headerText(cell);
-  if (!t || t.length > 10) return undefined;
+  if (!t || t.length > 10 || readMarker(t)) return undefined;
   for (const c of COLUMN) if (c.re.test(t)) return c.key === 'skip' ? undefined : c.key;
   return undefined;
 }
@@ -146,6 +146,7 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
   let section: string[] = [];
   let counter = 0;
   let group: { label: string; area: string; n: number } | undefined;
+  let seqAreas = false;
   const out: TableRow[] = [];
   for (let r = 0; r < grid.length; r++) {
     const cells = grid[r]!;
@@ -166,6 +167,7 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
       section = [];
       counter = 0;
       group = undefined;
+      seqAreas = seqNumbersAreas(grid, keys, r);
       continue;
     }
     if (!keys) continue;
@@ -192,13 +194,9 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
     const marker = readMarker(measureRaw);
     const measure = marker && measureRaw.length > marker.length ? measureRaw.slice(marker.length) : measureRaw;
     const seq = seqCells.find(Boolean)?.replace(/[.、．]$/, '') ?? '';
-    // The 序号 cell merged over the rows of one area numbers the area; the rows inside are numbered by their own marker or in order.
-    const prevSeq = r > 0 ? col('seq').map((i) => grid[r - 1]![i]!).find(Boolean) : undefined;
-    const nextSeq = r + 1 < grid.length ? col('seq').map((i) => grid[r + 1]![i]!).find(Boolean) : undefined;
-    const seqMerged = seq && area && (prevSeq?.replace(/[.、．]$/, '') === seq || nextSeq?.replace(/[.、．]$/, '') === seq);
     let path: string[];
     counter++;
-    if (seqMerged) {
+    if (area && seq && seqAreas) {
       if (!group || group.label !== seq || group.area !== area) group = { label: seq, area, n: 0 };
       group.n++;
       path = [...section, `${seq}.`, marker ? marker.label : String(group.n)];
@@ -229,6 +227,23 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
     });
   }
   return out;
+}
+
+/**
+ * Whether the 序号 column numbers areas rather than rows: below the header two
+ * rows share one 序号 (a merged cell) and one area while their measures differ.
+ */
+function seqNumbersAreas(grid: string[][], keys: Array<ColumnKey | undefined>, header: number): boolean {
+  const seq = keys.indexOf('seq');
+  const tasks = keys.flatMap((k, i) => (k === 'task' ? [i] : []));
+  if (seq < 0 || tasks.length < 2) return false;
+  const last = tasks[tasks.length - 1]!;
+  for (let r = header + 2; r < grid.length; r++) {
+    const a = grid[r - 1]!;
+    const b = grid[r]!;
+    if (a[seq] && a[seq] === b[seq] && a[last] !== b[last] && a[tasks[0]!] === b[tasks[0]!]) return true;
+  }
+  return false;
 }
 
 /** The second row of a two-row header: every cell repeats the one above (a span) or names a column. */
