@@ -221,7 +221,18 @@ function appendToText(row: Row, keys: Col[], text: string): void {
 
 type Kind = 'seq' | 'units' | 'time' | 'text' | 'empty';
 
+const kinds = new Map<string, Kind>();
+/** What a cell looks like, remembered: long tables repeat their unit and time cells. */
 function kindOf(cell: string): Kind {
+  let k = kinds.get(cell);
+  if (k === undefined) {
+    if (kinds.size >= 5000) kinds.clear();
+    kinds.set(cell, (k = readKind(cell)));
+  }
+  return k;
+}
+
+function readKind(cell: string): Kind {
   const t = cell.replace(/\s+/g, '');
   if (!t) return 'empty';
   if (/^(\d{1,3}|[一二三四五六七八九十]{1,3})[.、．]?$/.test(t)) return 'seq';

@@ -45,6 +45,7 @@ function headerText(cell: string): string {
 
 /** What a header cell names, if anything. */
 export function classifyHeader(cell: string): ColumnKey | undefined {
+  if (cell.length > 24) return undefined;
   const t = headerText(cell);
   if (!t || t.length > 10 || readMarker(t)) return undefined;
   for (const c of COLUMN) if (c.re.test(t)) return c.key === 'skip' ? undefined : c.key;
@@ -53,6 +54,8 @@ export function classifyHeader(cell: string): ColumnKey | undefined {
 
 /** Column meanings of a row when it reads as a header (a task column and a unit column), else undefined. */
 export function headerColumns(cells: string[]): Array<ColumnKey | undefined> | undefined {
+  // Most rows are data: a cheap look for a unit label first.
+  if (!cells.some((c) => c.length <= 24 && /单\s*位|部\s*门|牵\s*头|科\s*室|主\s*体/.test(c))) return undefined;
   const keys = cells.map(classifyHeader);
   if (!keys.includes('task') || !(keys.includes('lead') || keys.includes('co'))) return undefined;
   // A header is short labels: a data row that happens to mention 任务 and 单位 is not one.
@@ -62,8 +65,32 @@ export function headerColumns(cells: string[]): Array<ColumnKey | undefined> | u
   return keys;
 }
 
+/**
+ * Remember what a cell says: a long table repeats the same unit and time cells
+ * hundreds of times. Bounded: cleared when full.
+ */
+function memo<T>(fn: (s: string) => T, size = 5000): (s: string) => T {
+  const cache = new Map<string, T>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      if (cache.size >= size) cache.clear();
+      cache.set(s, (v = fn(s)));
+    }
+    return v;
+  };
+}
+
+const unitsOfLead = memo((s) => readUnitCell(s, true));
+const unitsOfCo = memo((s) => readUnitCell(s, false));
+
 /** The units of one cell: 、，；/ newlines or spaces between names, "X牵头，Y配合", "X（牵头）". */
 export function cellUnits(cell: string, leadColumn: boolean): { leads: string[]; co: string[] } {
+  const r = (leadColumn ? unitsOfLead : unitsOfCo)(cell);
+  return { leads: [...r.leads], co: [...r.co] };
+}
+
+function readUnitCell(cell: string, leadColumn: boolean): { leads: string[]; co: string[] } {
   const text = cell.replace(/<br\s*\/?>/gi, '\n').trim();
   if (!text || /^[—–\-－/／无]+$/.test(text)) return { leads: [], co: [] };
   const leads: string[] = [];
@@ -130,9 +157,7 @@ export function deadlineText(cell: string): string {
     .replace(/^全年(度)?$/, '年底前');
 }
 
-function clean(cell: string): string {
-  return normalizeLine(cell.replace(/\s*\n\s*/g, '\n')).replace(/\n/g, '').trim();
-}
+const clean = memo((cell: string): string => (cell ? normalizeLine(cell.replace(/\s*\n\s*/g, '\n')).replace(/\n/g, '').trim() : ''), 20000);
 
 /**
  * The task rows of one table block. A table without a header row naming a task
@@ -147,6 +172,7 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
   let counter = 0;
   let group: { label: string; area: string; n: number } | undefined;
   let seqAreas = false;
+  let cols: Record<ColumnKey, number[]> | undefined;
   const out: TableRow[] = [];
   for (let r = 0; r < grid.length; r++) {
     const cells = grid[r]!;
@@ -168,10 +194,11 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
       counter = 0;
       group = undefined;
       seqAreas = seqNumbersAreas(grid, keys, r);
+      cols = undefined;
       continue;
     }
     if (!keys) continue;
-    const col = (k: ColumnKey) => keys!.flatMap((key, i) => (key === k ? [i] : []));
+    const col = (k: ColumnKey) => (cols ??= columnsOf(keys!))[k];
     const filled = [...new Set(cells.filter(Boolean))];
     if (filled.length === 0) continue;
     if (/^(注|备注|说明|附注)\s*[:：]/.test(filled[0]!) && filled.length === 1) continue;
@@ -255,6 +282,12 @@ function isSubHeader(top: string[], next: string[]): boolean {
     named++;
   }
   return named > 0;
+}
+
+function columnsOf(keys: Array<ColumnKey | undefined>): Record<ColumnKey, number[]> {
+  const out: Record<ColumnKey, number[]> = { seq: [], task: [], lead: [], co: [], deadline: [] };
+  keys.forEach((k, i) => k && out[k].push(i));
+  return out;
 }
 
 function dedupeAdjacent(list: string[]): string[] {
