@@ -27,4 +27,32 @@ export default async function bench(): Promise<void> {
   for (let i = 0; i < corpus.length; i++) tasks += parsePlan(corpus[i]!, `gen-${i}.txt`).tasks.length;
   const ms = performance.now() - t0;
   console.log(`parse: generated corpus 1,000 plans (${mb.toFixed(1)} MB, ${tasks} tasks) in ${ms.toFixed(0)} ms on one core; heap +${((process.memoryUsage().heapUsed - heap0) / 1024 / 1024).toFixed(0)} MB`);
+  for (const layout of ['tabs', 'pipes', 'cell-per-line'] as const) {
+    parsePlan(tableText(500, layout), 'warm.txt'); // warm-up
+    const text = tableText(5000, layout);
+    const t1 = performance.now();
+    const n = parsePlan(text, `table-${layout}.txt`).tasks.length;
+    console.log(`parse: 5,000-row table as ${layout} (${(Buffer.byteLength(text) / 1024 / 1024).toFixed(2)} MB, ${n} tasks) in ${(performance.now() - t1).toFixed(0)} ms`);
+  }
+  // A 5 MB text that is one long table: layout recovery and the table reader must stay linear.
+  const big = tableText(5000 * 6, 'pipes');
+  const t2 = performance.now();
+  const n = parsePlan(big, 'table-5mb.txt').tasks.length;
+  console.log(`parse: ${(Buffer.byteLength(big) / 1024 / 1024).toFixed(1)} MB pipe table (${n} tasks) in ${(performance.now() - t2).toFixed(0)} ms`);
+}
+
+/** A task-division table of `rows` rows flattened to text, with a merged area every 5 rows and a section every 50. */
+function tableText(rows: number, layout: 'tabs' | 'pipes' | 'cell-per-line'): string {
+  const header = ['序号', '重点任务', '具体措施', '牵头单位', '配合单位', '完成时限'];
+  const units = ['县发展和改革局', '县财政局', '县教育局', '县民政局', '县住房和城乡建设局', '县交通运输局'];
+  const out: string[] = ['某县2025年重点任务分工表', ''];
+  const row = (cs: string[]) => (layout === 'tabs' ? [cs.join('\t')] : layout === 'pipes' ? [`|  ${cs.join('  |  ')}  |`] : cs);
+  out.push(...row(header));
+  for (let i = 0; i < rows; i++) {
+    if (i % 50 === 0) out.push(`${'一二三四五六七八九'[(i / 50) % 9]}、第${i / 50 + 1}部分重点工作`);
+    const area = i % 5 === 0 ? `第${i / 5 + 1}项重点任务` : layout === 'cell-per-line' ? null : '';
+    const cells = [String(i + 1), area, `落实第${i + 1}项具体措施，按期完成建设并公开进展情况`, units[i % 6]!, `${units[(i + 1) % 6]}、${units[(i + 2) % 6]}`, `${(i % 12) + 1}月底前`];
+    out.push(...row(cells.filter((c): c is string => c !== null)));
+  }
+  return out.join('\n');
 }

@@ -2,13 +2,13 @@ import type { Clause, PlanDocument, Task } from './schema.js';
 import { PlanError } from './errors.js';
 import { readText } from '../doc/read-text.js';
 import type { DocModel } from '../doc/model.js';
-import { modelLines } from './lines.js';
+import { modelParts } from './lines.js';
 import { buildTree, type ItemNode } from './structure.js';
 import { readMeta } from './metadata.js';
 import { findAnnotations, findImpliedLeads, type Annotation } from './leads.js';
 import { findDeadlines, findRecurring, findRelative } from './time.js';
 import { isGenericUnit } from './units.js';
-import { findTables } from './table.js';
+import { firstUnitLeads, readTable } from './table.js';
 
 /**
  * Parse one work plan (UTF-8 or GB18030 bytes, or already-decoded text) into
@@ -21,10 +21,13 @@ export function parsePlan(input: string | Uint8Array, file: string): PlanDocumen
 
 /** The ledger of a document in the shared model, whatever format it was read from. Pure. */
 export function extractPlan(model: DocModel, file: string): PlanDocument {
-  const lines = modelLines(model);
-  // Table rows are read by the table reader; the numbering tree sees the prose only.
-  const { rows: tables, used } = findTables(lines);
-  const { roots, bodyStart } = buildTree(used.size ? lines.map((l, i) => (used.has(i) ? '' : l)) : lines);
+  // Table blocks are read by the table reader; the numbering tree sees the prose only.
+  const { lines, tables: blocks } = modelParts(model);
+  const tables = blocks.flatMap((b) => {
+    const rows = readTable(b.table, b.block);
+    return rows.length ? [{ line: b.line, rows }] : [];
+  });
+  const { roots, bodyStart } = buildTree(lines);
   const meta = readMeta(lines, firstBodyLine(bodyStart, tables), file);
   const key = file.replace(/\.[^.]+$/, '');
 
@@ -38,8 +41,9 @@ export function extractPlan(model: DocModel, file: string): PlanDocument {
   };
 
   for (const node of taskNodes(roots)) push(fromNode(node, meta.year, meta.issuedOn));
-  for (const row of tables) {
+  for (const row of tables.flatMap((t) => t.rows)) {
     const t = fromParts(row.path, row.task, meta.year, meta.issuedOn);
+    t.title = splitTitle(row.title, row.title).title.replace(/[。；，\s]+$/, '');
     t.leads = union(t.leads, row.leads);
     t.co = union(t.co, row.co);
     const deadlines = row.deadline ? findDeadlines(row.deadline, meta.year, meta.issuedOn) : [];
@@ -54,7 +58,8 @@ export function extractPlan(model: DocModel, file: string): PlanDocument {
   }
 
   // "排在第一位的为牵头单位": a notice can make the first responsible unit the lead.
-  if (/(排在?|列)(第一位|首位|第一)的?(单位)?为牵头|第一个?单位为牵头/.test(lines.join(''))) {
+  const cellText = blocks.flatMap((b) => b.table.rows.flatMap((r) => r.map((c) => c.text)));
+  if (firstUnitLeads(lines.join('')) || cellText.some(firstUnitLeads)) {
     for (const t of tasks) {
       if (t.leads.length || !t.co.length) continue;
       t.leads = [t.co[0]!];
@@ -73,8 +78,8 @@ export function extractPlan(model: DocModel, file: string): PlanDocument {
   return { file, ...meta, tasks };
 }
 
-function firstBodyLine(bodyStart: number, tables: Array<{ headerLine: number }>): number {
-  const t = tables[0]?.headerLine ?? -1;
+function firstBodyLine(bodyStart: number, tables: Array<{ line: number }>): number {
+  const t = tables[0]?.line ?? -1;
   if (bodyStart < 0) return t;
   return t < 0 ? bodyStart : Math.min(bodyStart, t);
 }
