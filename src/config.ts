@@ -52,6 +52,8 @@ export interface Config {
     files: string[];
     unitsFile: string;
   };
+  /** HOLIDAY_NOTICE_FILES: State Council holiday notices (text files) to plan with where chinese-days has no table. */
+  holidays: { noticeFiles: string[] };
   /** `undefined` when no Lark credentials are configured: the bot runs as a terminal chat. */
   lark: LarkConfig | undefined;
   http: { port: number };
@@ -93,6 +95,7 @@ export const ENV_EXAMPLES: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'info',
   PLAN_FILES: 'seeds/*.txt,plans/2024-工作要点.txt',
   UNITS_FILE: 'seeds/units.yaml',
+  HOLIDAY_NOTICE_FILES: 'holidays/2027.txt',
   LARK_APP_ID: 'cli_a1b2c3d4e5f60718',
   LARK_APP_SECRET: '（飞书开放平台“凭证与基础信息”页的 App Secret）',
   LARK_ENCRYPT_KEY: '（“事件与回调 > 加密策略”页的 Encrypt Key）',
@@ -229,6 +232,10 @@ export const envSchema = z.object({
     })
     .default(['seeds/*.txt']),
   UNITS_FILE: z.string().default('seeds/units.yaml'),
+  HOLIDAY_NOTICE_FILES: z
+    .string()
+    .transform((raw) => raw.split(/[,，]/).map((s) => s.trim()).filter(Boolean))
+    .default([]),
   LARK_APP_ID: token('App ID').optional(),
   LARK_APP_SECRET: token('App Secret').optional(),
   LARK_ENCRYPT_KEY: token('Encrypt Key').optional(),
@@ -373,6 +380,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queuePrefix: e.QUEUE_PREFIX,
     },
     plans: { files: e.PLAN_FILES, unitsFile: e.UNITS_FILE },
+    holidays: { noticeFiles: e.HOLIDAY_NOTICE_FILES },
     lark,
     http: { port: e.PORT },
     roles: {

@@ -1,17 +1,22 @@
 import { createRequire } from 'node:module';
 import { addDays, weekday } from './shanghai.js';
+import { statutoryDays } from './statutory.js';
 
 /**
- * Chinese working days (statutory holidays and 调休 make-up days) over
- * `chinese-days`. All dates are Asia/Shanghai civil dates, YYYY-MM-DD.
+ * Chinese working days (statutory holidays and 调休 make-up days). All dates
+ * are Asia/Shanghai civil dates, YYYY-MM-DD.
  *
- * Coverage: chinese-days carries the State Council schedule for the years
- * `coverage()` reports (2004–2026 in 1.5.7; each year's schedule is published
- * around November of the year before). Outside those years we fall back to
- * Monday–Friday working, Saturday/Sunday off, with no holidays and no 调休 —
- * and tell the listener once per year so an operator knows to upgrade the
- * package. Reminders are re-planned on every plan load and at start-up, so
- * upgrading the package moves any job the fallback placed on a holiday.
+ * Where a year's days off come from, first found wins:
+ * 1. `official`: the State Council schedule as published in `chinese-days`
+ *    (the years `coverage()` reports: 2004–2026 in 1.5.7);
+ * 2. `notice`: a notice an admin imported (/假期 导入, `cli holidays`,
+ *    HOLIDAY_NOTICE_FILES), handed in by the `NoticeProvider` the edges set
+ *    with `setNoticeProvider` (this module does no I/O);
+ * 3. `estimate`: the statutory days alone (statutory.ts), no 调休 — labelled
+ *    an estimate wherever it shows, and reported once per year to the
+ *    listener so an operator knows to load the notice.
+ * Reminders are re-planned after every notice load, at start-up and hourly,
+ * so a better source moves any job the estimate placed.
  *
  * We read the package's published table (dist/chinese-days.json) rather than
  * call its functions: the package builds its tables at import time with the
@@ -46,8 +51,8 @@ export interface Coverage {
   years: number[];
   first: number;
   last: number;
-  /** What isWorkday does outside `years`. */
-  fallback: 'monday-to-friday';
+  /** What isWorkday does outside `years` when no notice is loaded. */
+  fallback: 'statutory-estimate';
 }
 
 let coverageCache: Coverage | undefined;
@@ -71,7 +76,7 @@ export function coverage(): Coverage {
       years,
       first: years[0] ?? NaN,
       last: years[years.length - 1] ?? NaN,
-      fallback: 'monday-to-friday',
+      fallback: 'statutory-estimate',
     };
     coveredSet = new Set(years);
   }
@@ -95,7 +100,7 @@ const defaultListener: UncoveredYearListener = (year) => {
       year,
       covered: `${c.first}-${c.last}`,
       fallback: c.fallback,
-      msg: 'no official holiday schedule for this year; treating Mon-Fri as working days',
+      msg: 'no official holiday schedule or notice for this year; using the statutory days off as an estimate',
     }) + '\n',
   );
 };
@@ -117,7 +122,93 @@ export function resetUncoveredWarnings(): void {
 const memo = new Map<string, boolean>();
 const MEMO_MAX = 50_000;
 
+export type HolidaySource = 'official' | 'notice' | 'estimate';
+
+/** A year's arrangement as read from a notice: days off (with the holiday's name) and make-up days. */
+export interface NoticeYear {
+  year: number;
+  /** date -> holiday name, e.g. "2027-02-05" -> "春节". May include the December before (元旦 ranges). */
+  off: Record<string, string>;
+  work: Record<string, string>;
+}
+
+/** Where imported notices come from; set by the edges (services, CLI), never read from Redis here. */
+export interface NoticeProvider {
+  notice(year: number): NoticeYear | undefined;
+  /** Changes whenever a notice is added or replaced, so cached answers are dropped. */
+  version(): number;
+}
+
+let provider: NoticeProvider | undefined;
+let providerVersion: number | undefined;
+
+/** Install (or remove, with undefined) the source of imported notices. */
+export function setNoticeProvider(p: NoticeProvider | undefined): void {
+  provider = p;
+  providerVersion = undefined;
+  memo.clear();
+  estimateCache.clear();
+}
+
+function syncProvider(): void {
+  const v = provider?.version();
+  if (v !== providerVersion) {
+    providerVersion = v;
+    memo.clear();
+  }
+}
+
+/** Which source decides `year`'s days off. */
+export function holidaySource(year: number): HolidaySource {
+  if (isCoveredYear(year)) return 'official';
+  syncProvider();
+  if (provider?.notice(year)) return 'notice';
+  return 'estimate';
+}
+
+const estimateCache = new Map<number, Map<string, string>>();
+
+function estimateOf(year: number): Map<string, string> {
+  let m = estimateCache.get(year);
+  if (!m) {
+    m = new Map();
+    for (const d of statutoryDays(year)) if (!m.has(d.date)) m.set(d.date, d.name);
+    estimateCache.set(year, m);
+  }
+  return m;
+}
+
+type Entry = { kind: 'off' | 'work'; name: string } | undefined;
+
+/** What the deciding source says about one date (undefined = an ordinary day). */
+function entryOf(date: string): Entry {
+  const year = Number(date.slice(0, 4));
+  // A notice may reach into the December before its year (元旦 from 31 Dec, a make-up Saturday).
+  if (date.slice(5, 7) === '12' && !isCoveredYear(year + 1)) {
+    const next = provider?.notice(year + 1);
+    if (next?.off[date]) return { kind: 'off', name: next.off[date] };
+    if (next?.work[date]) return { kind: 'work', name: next.work[date] };
+  }
+  switch (holidaySource(year)) {
+    case 'official':
+      if (table.workdays[date]) return { kind: 'work', name: table.workdays[date].split(',')[1] ?? '' };
+      if (table.holidays[date]) return { kind: 'off', name: table.holidays[date].split(',')[1] ?? '' };
+      return undefined;
+    case 'notice': {
+      const n = provider!.notice(year)!;
+      if (n.work[date]) return { kind: 'work', name: n.work[date] };
+      if (n.off[date]) return { kind: 'off', name: n.off[date] };
+      return undefined;
+    }
+    case 'estimate': {
+      const name = estimateOf(year).get(date);
+      return name ? { kind: 'off', name } : undefined;
+    }
+  }
+}
+
 export function isWorkday(date: string): boolean {
+  syncProvider();
   let answer = memo.get(date);
   if (answer === undefined) {
     answer = computeIsWorkday(date);
@@ -125,7 +216,7 @@ export function isWorkday(date: string): boolean {
     memo.set(date, answer);
   }
   const year = Number(date.slice(0, 4));
-  if (!isCoveredYear(year) && !warned.has(year)) {
+  if (!warned.has(year) && holidaySource(year) === 'estimate') {
     warned.add(year);
     listener(year);
   }
@@ -134,10 +225,44 @@ export function isWorkday(date: string): boolean {
 
 function computeIsWorkday(date: string): boolean {
   parts(date);
-  // Same rule as chinese-days' own isWorkday; outside coverage the tables are empty → Mon–Fri.
-  if (table.workdays[date]) return true;
+  const e = entryOf(date);
+  if (e) return e.kind === 'work';
   const wd = weekday(date);
-  return wd >= 1 && wd <= 5 && !table.holidays[date];
+  return wd >= 1 && wd <= 5;
+}
+
+/** A year's days off and make-up working days, and which source they come from. */
+export interface YearHolidays {
+  year: number;
+  source: HolidaySource;
+  /** date -> holiday name, ascending. */
+  off: Array<{ date: string; name: string }>;
+  work: Array<{ date: string; name: string }>;
+}
+
+export function yearHolidays(year: number): YearHolidays {
+  const source = holidaySource(year);
+  const off: YearHolidays['off'] = [];
+  const work: YearHolidays['work'] = [];
+  const add = (date: string, e: Entry) => {
+    if (e?.kind === 'off') off.push({ date, name: e.name });
+    if (e?.kind === 'work') work.push({ date, name: e.name });
+  };
+  // The December before, for what this year's arrangement puts there (元旦 from 31 Dec, a make-up day).
+  if (source === 'notice') {
+    const n = provider!.notice(year)!;
+    for (const [date, name] of Object.entries(n.off)) if (date < `${year}-01-01`) off.push({ date, name });
+    for (const [date, name] of Object.entries(n.work)) if (date < `${year}-01-01`) work.push({ date, name });
+  } else if (source === 'official') {
+    for (let d = `${year - 1}-12-01`; d < `${year}-01-01`; d = addDays(d, 1)) {
+      const v = table.holidays[d] ?? table.workdays[d];
+      if (v?.includes('元旦')) add(d, table.workdays[d] ? { kind: 'work', name: '元旦' } : { kind: 'off', name: '元旦' });
+    }
+  }
+  for (let d = `${year}-01-01`; d <= `${year}-12-31`; d = addDays(d, 1)) add(d, entryOf(d));
+  off.sort((a, b) => a.date.localeCompare(b.date));
+  work.sort((a, b) => a.date.localeCompare(b.date));
+  return { year, source, off, work };
 }
 
 /** Longest run of consecutive non-working days is well under this (2020 Spring Festival: 10). */
@@ -184,11 +309,10 @@ export function addWorkdays(date: string, n: number): string {
   return d;
 }
 
-/** The holiday's Chinese name when `date` is a statutory holiday (e.g. "国庆节"), else undefined. */
+/** The holiday's Chinese name when `date` is a day off (e.g. "国庆节"), else undefined. */
 export function holidayName(date: string): string | undefined {
   parts(date);
-  const entry = table.holidays[date];
-  if (!entry || table.workdays[date]) return undefined;
-  // Table format: "National Day,国庆节,3".
-  return entry.split(',')[1] || undefined;
+  syncProvider();
+  const e = entryOf(date);
+  return e?.kind === 'off' ? e.name || undefined : undefined;
 }

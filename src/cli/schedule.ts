@@ -1,6 +1,8 @@
 import { basename, extname, resolve } from 'node:path';
 import { addDays, formatShanghai, weekday } from '../calendar/shanghai.js';
-import { coverage, onUncoveredYear, resetUncoveredWarnings } from '../calendar/workdays.js';
+import { staticNotices } from '../calendar/notice.js';
+import { onUncoveredYear, resetUncoveredWarnings, setNoticeProvider } from '../calendar/workdays.js';
+import { readNoticeSet } from '../holidays/files.js';
 import { PlanError } from '../plan/errors.js';
 import { parseDocument } from '../plan/parse.js';
 import { Ledger, type PlanDocument } from '../plan/schema.js';
@@ -34,6 +36,8 @@ export const SCHEDULE_HELP = [
   '  --from   起始日期，默认各文件的印发日期 / default: each document\'s issue date',
   '  --to     截止日期，默认该计划年度的 12 月 31 日 / default: 31 Dec of the plan year',
   '  --json   输出 JSON：{"reminders":[{taskId,file,path,unit,dueDate,kind,fireAt}]}',
+  '  --holidays  国务院节假日安排通知文件（可多个），按其放假和调休安排提醒；',
+  '           没有官方安排也没有通知的年份按法定节假日估算 / holiday notices to plan with',
   '  -h, --help',
   '',
   '  提醒时间与提前天数取自 REMINDER_TIME、REMINDER_OFFSETS_DAYS、ESCALATE_AFTER_WORKDAYS。',
@@ -53,10 +57,11 @@ function validDate(s: string): boolean {
 }
 
 export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Promise<number> {
-  const args = readArgs<{ plan?: string[]; from?: string; to?: string; json?: boolean }>(
+  const args = readArgs<{ plan?: string[]; from?: string; to?: string; json?: boolean; holidays?: string[] }>(
     argv,
     {
       plan: { type: 'string', multiple: true },
+      holidays: { type: 'string', multiple: true },
       from: { type: 'string' },
       to: { type: 'string' },
       json: { type: 'boolean' },
@@ -82,6 +87,12 @@ export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Pr
     return EXIT_USAGE;
   }
 
+  const holidays = await readNoticeSet(values.holidays ?? [], io.cwd);
+  if (typeof holidays === 'string') {
+    io.stderr.write(`节假日通知未能读取 / holiday notice refused: ${holidays}\n没有生成任何输出 / no output\n`);
+    return EXIT_INPUT;
+  }
+
   const documents: PlanDocument[] = [];
   const failures: string[] = [];
   for (const file of files) {
@@ -95,12 +106,13 @@ export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Pr
     return EXIT_INPUT;
   }
 
-  // Years without an official holiday schedule: say so once, on stderr (stdout may be JSON).
+  // Years with neither an official schedule nor a notice: say so once, on stderr (stdout may be JSON).
   const uncovered = new Set<number>();
   resetUncoveredWarnings();
+  setNoticeProvider(staticNotices(holidays.notices));
   onUncoveredYear((year) => {
     uncovered.add(year);
-    io.log.warn({ event: 'calendar.uncovered_year', year }, 'no holiday data for year; Mon-Fri fallback');
+    io.log.warn({ event: 'calendar.uncovered_year', year }, 'no holiday schedule or notice for year; statutory estimate');
   });
 
   const reminders: Reminder[] = [];
@@ -113,9 +125,9 @@ export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Pr
     reminders.push(...planDocument(doc, { today: from, until: to, config }));
   }
   sortReminders(reminders);
+  setNoticeProvider(undefined);
   for (const y of [...uncovered].sort()) {
-    const c = coverage();
-    io.stderr.write(`注意：${y} 年没有法定节假日安排数据（已有 ${c.first}–${c.last} 年），该年按周一至周五工作日计算 / no holiday data for ${y}\n`);
+    io.stderr.write(`注意：${y} 年没有国务院节假日安排（程序内置或 --holidays 给出），提醒按法定节假日估算、不含调休，待国务院通知 / ${y}: statutory estimate\n`);
   }
 
   if (values.json) {
@@ -242,3 +254,4 @@ function renderCalendar(
   lines.push('');
   return lines.join('\n');
 }
+

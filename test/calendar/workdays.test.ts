@@ -103,17 +103,16 @@ describe('coverage', () => {
     expect(c.first).toBeLessThanOrEqual(2018);
     expect(c.last).toBeGreaterThanOrEqual(2023);
     expect(c.years.length).toBe(c.last - c.first + 1);
-    expect(c.fallback).toBe('monday-to-friday');
+    expect(c.fallback).toBe('statutory-estimate');
   });
 
-  it('falls back to Monday–Friday after the last covered year and warns once per year', () => {
+  it('falls back to the statutory days off after the last covered year and warns once per year', () => {
     const year = coverage().last + 1;
     const warnedYears: number[] = [];
     onUncoveredYear((y) => warnedYears.push(y));
-    // 1 January is a holiday in every covered year; outside coverage only weekday matters.
-    const jan1 = `${year}-01-01`;
-    const jan1Weekday = new Date(`${jan1}T00:00:00Z`).getUTCDay();
-    expect(isWorkday(jan1)).toBe(jan1Weekday >= 1 && jan1Weekday <= 5);
+    // 1 January (元旦) and 1 October (国庆) are statutory days off whatever the weekday.
+    expect(isWorkday(`${year}-01-01`)).toBe(false);
+    expect(isWorkday(`${year}-10-01`)).toBe(false);
     isWorkday(`${year}-03-01`);
     isWorkday(`${year}-06-01`);
     expect(warnedYears).toEqual([year]);
