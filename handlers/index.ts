@@ -4,6 +4,7 @@ import confirm, { returnTask } from './confirm.js';
 import documents from './documents.js';
 import due from './due.js';
 import help from './help.js';
+import holidays from './holidays.js';
 import importPlans from './import.js';
 import ledger from './ledger.js';
 import progress from './progress.js';
@@ -14,4 +15,4 @@ import weekly from './weekly.js';
 import whoLeads from './who-leads.js';
 
 /** Every command the bot knows; order is the order /帮助 lists them in. */
-export const commands: readonly Command[] = [whoLeads, unitTasks, due, documents, progress, reminders, confirm, returnTask, weekly, ledger, bind, unbind, importPlans, help];
+export const commands: readonly Command[] = [whoLeads, unitTasks, due, documents, progress, reminders, confirm, returnTask, weekly, ledger, bind, unbind, importPlans, holidays, help];

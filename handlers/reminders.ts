@@ -1,4 +1,6 @@
 import { shanghaiDate } from '../src/calendar/shanghai.js';
+import { ESTIMATE_NOTE } from '../src/calendar/statutory.js';
+import { holidaySource } from '../src/calendar/workdays.js';
 import { defineCommand } from '../src/chat/command.js';
 import { plansDirectory } from '../src/progress/args.js';
 import { taskById } from '../src/progress/resolve-task.js';
@@ -70,7 +72,14 @@ export default defineCommand({
           }),
         },
         { kind: 'note', text: '提醒发到该单位绑定的工作群；已办结的任务不再提醒。' },
+        ...estimateNote(list.map((r) => r.fireDate)),
       ],
     });
   },
 });
+
+/** Dates in a year without the State Council's arrangement are labelled as estimated. */
+function estimateNote(dates: string[]): Array<{ kind: 'note'; text: string }> {
+  const years = [...new Set(dates.map((d) => Number(d.slice(0, 4))))].filter((y) => holidaySource(y) === 'estimate').sort();
+  return years.length ? [{ kind: 'note', text: `${years.join('、')}年的日期${ESTIMATE_NOTE}。` }] : [];
+}

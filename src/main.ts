@@ -15,6 +15,9 @@ import { MAX_FILE_BYTES } from './doc/model.js';
 import { createBot } from './chat/bot.js';
 import { commands as builtinCommands } from '../handlers/index.js';
 import { createImportCommand } from '../handlers/import.js';
+import { createHolidaysCommand, holidayNoticeFiles } from '../handlers/holidays.js';
+import { setupHolidays } from './holidays/setup.js';
+import { MAX_NOTICE_BYTES } from './holidays/files.js';
 import { scanTenants } from '../jobs/weekly-tenants.js';
 import { startConsole } from './adapters/console/index.js';
 import { systemClock } from './chat/types.js';
@@ -78,6 +81,10 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  // Holidays: HOLIDAY_NOTICE_FILES and imported notices, installed as the calendar's notice provider.
+  const holidays = await setupHolidays({ config, ...(client ? { redis: client } : {}), log });
+  for (const p of holidays.problems) process.stderr.write(`${p}\n`);
+
   // The Lark messenger exists only after startLark; features that send take a getter.
   const lark: { handle?: LarkHandle } = {};
   const messenger = () => {
@@ -87,9 +94,22 @@ async function main(): Promise<number> {
   const progress = redis.ok
     ? createProgressFeatures({ redis: redis.conns.client, config, plans, log, messenger: () => lark.handle?.messenger })
     : undefined;
+  // /假期 gets the book; in Lark, notices sent as files arrive through /导入 (onFile).
+  const holidayDeps = {
+    book: holidays.book,
+    ...(holidays.store ? { pending: holidays.store } : {}),
+    ...(consoleMode
+      ? {}
+      : {
+          download: (messageId: string, key: string) => messenger().downloadFile(messageId, key, { maxBytes: MAX_NOTICE_BYTES }),
+          fileOf: (messageId: string) => messenger().fileOfMessage(messageId),
+        }),
+  };
+  const holidaysCommand = createHolidaysCommand(holidayDeps);
   // /导入 gets the registry, and in Lark the download of files users send.
   const importCommand = createImportCommand({
     registry,
+    holidayNotice: holidayNoticeFiles(holidayDeps),
     ...(consoleMode
       ? {}
       : {
@@ -99,7 +119,7 @@ async function main(): Promise<number> {
   });
   const bot = createBot({
     plans,
-    commands: builtinCommands.map((c) => (c.name === importCommand.name ? importCommand : c)),
+    commands: builtinCommands.map((c) => (c.name === importCommand.name ? importCommand : c.name === holidaysCommand.name ? holidaysCommand : c)),
     clock: systemClock,
     log,
     ...(progress ? { roleOf: (m) => progress.roleOf(m), progress: progress.services } : {}),
@@ -115,6 +135,7 @@ async function main(): Promise<number> {
     const docs = plans().ledger.documents;
     const tasks = docs.reduce((n, d) => n + d.tasks.length, 0);
     await registry.listen();
+    await holidays.book.listen();
     await startConsole({
       bot,
       input: process.stdin,
@@ -123,6 +144,7 @@ async function main(): Promise<number> {
       banner: `督办 已载入 ${docs.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。`,
     });
     await progress?.settle();
+    await holidays.book.close();
     await registry.close();
     if (redis.ok) await redis.close();
     return 0;
@@ -130,7 +152,7 @@ async function main(): Promise<number> {
 
   if (!redis.ok || !progress) return 1;
   const { startServices } = await import('./services.js');
-  await startServices({ config, plans, registry, bot, redis, progress, lark, log });
+  await startServices({ config, plans, registry, holidays: holidays.book, bot, redis, progress, lark, log });
   return 0;
 }
 

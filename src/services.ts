@@ -22,6 +22,9 @@ import { startDailyReplan } from '../jobs/replan-scheduler.js';
 import { reminderSettings } from './reminders/config.js';
 import { startWeekly } from '../jobs/weekly.js';
 import { scanTenants } from '../jobs/weekly-tenants.js';
+import { startHolidayWarning } from '../jobs/holiday-warning.js';
+import { holidaySource } from './calendar/workdays.js';
+import type { HolidayBook } from './holidays/book.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -29,6 +32,8 @@ export interface ServiceDeps {
   plans: Plans | (() => Plans);
   /** When given: reminders are re-planned after every plan load (here or on another replica), and it is closed on shutdown. */
   registry?: PlanRegistry;
+  /** When given: reminders are re-planned after every holiday notice load, and the missing-notice warning runs. */
+  holidays?: HolidayBook;
   bot: Bot;
   redis: { conns: RedisConnections; close(): Promise<void> };
   progress: ProgressFeatures;
@@ -89,6 +94,16 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
   const replanner = await startDailyReplan({ connection, prefix, pattern: '7 * * * *', run: async () => void (await replan()), log });
   deps.registry?.onReload(() => replan());
   await deps.registry?.listen();
+  deps.holidays?.onChange(() => replan());
+  await deps.holidays?.listen();
+  const holidayWarning = await startHolidayWarning({
+    connection,
+    prefix,
+    source: holidaySource,
+    supervisorsChat: () => config.roles.supervisorChatId,
+    send: (chatId, reply, uuid) => handle.messenger.sendToChat(chatId, reply, uuid),
+    log,
+  });
 
   const weekly = await startWeekly({
     redis: { queue: connection },
@@ -113,12 +128,14 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     const step = (name: string, f: () => Promise<unknown>) => f().catch((e: unknown) => log.error({ evt: 'stop_failed', step: name, err: String(e) }));
     await step('lark', () => handle.stop());
     await step('weekly', () => weekly.stop());
+    await step('holiday-warning', () => holidayWarning.stop());
     await step('replan', () => replanner.close());
     // Graceful close: a forced close can leave a job active until the stalled check frees it.
     await step('workers', () => Promise.all([reminderWorker.close(), deliveryWorker.close()]));
     await step('queues', () => Promise.all([reminderQueue.close(), deliveryQueue.close()]));
     await step('progress', () => progress.settle());
     if (deps.registry) await step('plans', () => deps.registry!.close());
+    if (deps.holidays) await step('holidays', () => deps.holidays!.close());
     await step('redis', () => deps.redis.close());
     process.exit(0);
   };

@@ -14,6 +14,9 @@ import { addDays } from './shanghai.js';
  * server's TZ; chinese-days' lunar functions read local-time getters.
  */
 
+/** How a date planned on the estimate is labelled wherever it shows (reminder cards, /提醒, /假期). */
+export const ESTIMATE_NOTE = '按法定节假日估算，待国务院通知';
+
 export const HOLIDAY_NAMES = ['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节'] as const;
 export type HolidayName = (typeof HOLIDAY_NAMES)[number];
 

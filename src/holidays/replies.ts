@@ -1,11 +1,12 @@
 import type { HolidayNotice } from '../calendar/notice.js';
 import type { HolidaySource, YearHolidays } from '../calendar/workdays.js';
 import { weekday } from '../calendar/shanghai.js';
+import { ESTIMATE_NOTE } from '../calendar/statutory.js';
 import type { Reply } from '../chat/types.js';
 
 /** Pure: what /假期 and `cli holidays` show. Plain strings; adapters escape. */
 
-export const ESTIMATE_NOTE = '按法定节假日估算，待国务院通知';
+export { ESTIMATE_NOTE };
 
 const WEEKDAY = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 

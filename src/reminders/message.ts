@@ -1,5 +1,6 @@
 import { daysBetween } from '../calendar/shanghai.js';
-import { holidayName } from '../calendar/workdays.js';
+import { ESTIMATE_NOTE } from '../calendar/statutory.js';
+import { holidayName, holidaySource } from '../calendar/workdays.js';
 import type { Block, Reply, Tone } from '../chat/types.js';
 import type { RecurrenceRule } from '../plan/schema.js';
 import type { ReminderKind, ReminderTarget } from './types.js';
@@ -108,6 +109,11 @@ export function reminderReply(f: ReminderFacts, ctx: MessageContext): Reply {
       kind: 'note',
       text: `截止日${shortDate(f.movedFrom)}为非工作日${holiday ? `（${holiday}）` : ''}，提前至今日提醒。`,
     });
+  }
+  // Dates in a year without the State Council's arrangement were planned on the statutory days alone.
+  const years = [...new Set([ctx.today, f.dueDate].map((d) => Number(d.slice(0, 4))))];
+  if (years.some((y) => holidaySource(y) === 'estimate')) {
+    blocks.push({ kind: 'note', text: `提醒日期${ESTIMATE_NOTE}（调休安排公布前不含调休上班日）。` });
   }
   if (ctx.unboundUnit) {
     blocks.push({
