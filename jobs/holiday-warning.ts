@@ -42,6 +42,7 @@ export interface HolidayWarningDeps {
 
 export interface HolidayWarningHandle {
   queue: Queue<JobData>;
+  worker: Worker<JobData>;
   /** What a tick does at `at`: the job id enqueued, or undefined when nothing is missing. */
   tick(at?: Date): Promise<string | undefined>;
   stop(): Promise<void>;
@@ -115,6 +116,7 @@ export async function startHolidayWarning(deps: HolidayWarningDeps): Promise<Hol
 
   return {
     queue,
+    worker,
     tick,
     async stop() {
       await task?.destroy();
