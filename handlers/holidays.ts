@@ -91,6 +91,12 @@ export function holidayNoticeFiles(deps: HolidaysCommandDeps): (ctx: Context, da
   };
 }
 
+/** Loads and removals go to the audit log with the plan loads (when the bot runs with Redis). */
+async function audit(ctx: Context, year: string, detail: Record<string, string>): Promise<void> {
+  const { tenant, senderId, senderName, chatId } = ctx.message;
+  await ctx.progress?.audit.record({ tenant, action: 'holiday-load', by: senderId, ...(senderName ? { byName: senderName } : {}), chatId, subject: year, detail });
+}
+
 async function confirm(ctx: Context, deps: HolidaysCommandDeps): Promise<void> {
   if (!(await adminOnly(ctx))) return;
   if (!deps.book?.hasStore || !deps.pending) return needsStore(ctx);
@@ -107,6 +113,7 @@ async function confirm(ctx: Context, deps: HolidaysCommandDeps): Promise<void> {
     return;
   }
   ctx.log.info({ event: 'holidays.imported', year: r.notice.year, kind: r.kind, replan: r.replan ?? 'none' }, 'holiday notice loaded');
+  await audit(ctx, String(r.notice.year), { change: r.kind, off: String(r.notice.off.length), work: String(r.notice.work.length) });
   const reply = understoodReply(r.notice, { kind: r.kind, replaces: r.replaces, pending: false });
   if (r.replan === 'failed') reply.blocks.push({ kind: 'note', text: '重新安排提醒时出错，将在一小时内的定时重排中完成。' });
   await ctx.reply(reply);
@@ -172,6 +179,7 @@ export function createHolidaysCommand(deps: HolidaysCommandDeps = {}): Command {
         if (!deps.book?.hasStore) return needsStore(ctx);
         const removed = await deps.book.remove(Number(rm[1]));
         ctx.log.info({ event: removed ? 'holidays.removed' : 'holidays.remove_unknown', year: Number(rm[1]) }, 'holiday notice remove asked');
+        if (removed) await audit(ctx, rm[1]!, { change: 'removed' });
         await ctx.reply({ tone: removed ? 'green' : 'orange', blocks: [{ kind: 'text', text: removed ? `已删除导入的${rm[1]}年节假日安排，提醒已重新安排。` : `没有导入过${rm[1]}年的节假日安排，未作更改。` }] });
         return;
       }

@@ -12,7 +12,7 @@ import { z } from 'zod';
  *   <ns>:{audit:<tenant>}:log
  */
 
-export const AUDIT_ACTIONS = ['bind', 'unbind', 'report', 'confirm', 'return', 'plan-load'] as const;
+export const AUDIT_ACTIONS = ['bind', 'unbind', 'report', 'confirm', 'return', 'plan-load', 'holiday-load'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditInput {

@@ -151,7 +151,7 @@ async function save(io: CliIO, texts: string[], prefix: string | undefined): Pro
   }
   if (!conns) return EXIT.unavailable;
   try {
-    const book = createHolidayBook({ store: createHolidayStore(conns.client, { prefix: prefix?.trim() || 'duban', log: io.log, now: () => io.clock.now() }), log: io.log });
+    const book = createHolidayBook({ store: createHolidayStore(conns.client, { prefix: prefix?.trim() || 'duban', log: io.log, now: () => io.clock.now() }), log: io.log, now: () => io.clock.now() });
     await book.load();
     for (const text of texts) {
       const r = await book.importText(text, { by: 'cli' });

@@ -44,6 +44,7 @@ export interface HolidayBookDeps {
   /** Notices (and amendments) from the setting HOLIDAY_NOTICE_FILES: file name and text. */
   files?: ReadonlyArray<{ file: string; text: string }>;
   log: Logger;
+  now?: () => Date;
 }
 
 /** A stored entry as the effective notice; undefined when the text no longer parses. */
@@ -61,6 +62,7 @@ function effective(entry: StoredNotice): HolidayNotice | undefined {
 export function createHolidayBook(deps: HolidayBookDeps): HolidayBook {
   const log = deps.log.child({ component: 'holiday-book' });
   const store = deps.store;
+  const now = deps.now ?? (() => new Date());
   const fromFiles = new Map<number, HolidayNotice>();
   const fileTexts = new Map<number, string>();
   const rejected: Array<{ file: string; reason: string }> = [];
@@ -170,11 +172,11 @@ export function createHolidayBook(deps: HolidayBookDeps): HolidayBook {
         const existing = imported.get(year)?.entry;
         const entry: StoredNotice =
           p.kind === 'notice'
-            ? { year, text, amendments: [], by: who.by, ...(who.byName ? { byName: who.byName } : {}), at: new Date().toISOString() }
+            ? { year, text, amendments: [], by: who.by, ...(who.byName ? { byName: who.byName } : {}), at: now().toISOString() }
             : existing
               ? { ...existing, amendments: [...existing.amendments, text] }
               : // The base came from the setting: store it with the amendment so replicas agree.
-                { year, text: fileTexts.get(year) ?? '', amendments: [text], by: who.by, ...(who.byName ? { byName: who.byName } : {}), at: new Date().toISOString() };
+                { year, text: fileTexts.get(year) ?? '', amendments: [text], by: who.by, ...(who.byName ? { byName: who.byName } : {}), at: now().toISOString() };
         if (!entry.text) return { ok: false as const, code: 'no-base' as const, reason: `请先导入${year}年的节假日安排通知` };
         await store.put(entry);
         await reread();

@@ -21,7 +21,7 @@ async function cli(fn: typeof run, args: string[]) {
 }
 
 function child(args: string[], tz: string): { status: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, TZ: tz };
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: tz };
   delete env.REDIS_URL;
   delete env.HOLIDAY_NOTICE_FILES;
   return spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { cwd: repo, env, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
