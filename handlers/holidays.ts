@@ -1,4 +1,5 @@
 import { parseNotice } from '../src/calendar/notice.js';
+import { PlanError } from '../src/plan/errors.js';
 import { shanghaiDate } from '../src/calendar/shanghai.js';
 import { yearHolidays } from '../src/calendar/workdays.js';
 import { defineCommand, type Command } from '../src/chat/command.js';
@@ -6,7 +7,7 @@ import type { Context } from '../src/chat/context.js';
 import { roleAtLeast } from '../src/chat/roles.js';
 import type { Attachment } from '../src/chat/types.js';
 import type { HolidayBook } from '../src/holidays/book.js';
-import { decodeNotice, MAX_NOTICE_BYTES } from '../src/holidays/files.js';
+import { MAX_NOTICE_BYTES, noticeText } from '../src/holidays/files.js';
 import { refusedNoticeReply, understoodReply, yearReply } from '../src/holidays/replies.js';
 import type { HolidayStore } from '../src/holidays/store.js';
 
@@ -69,24 +70,34 @@ export async function previewNotice(ctx: Context, deps: HolidaysCommandDeps, tex
   await ctx.reply(understoodReply(p.notice, { kind: p.kind, replaces: p.replaces, pending: true }));
 }
 
-/** A file handed over by /导入 (or replied to with /假期 导入): download, decode, preview. */
-export async function receiveNoticeFile(ctx: Context, deps: HolidaysCommandDeps, data: Buffer): Promise<void> {
+/** A file replied to with /假期 导入: its text (any format the document readers take), previewed. */
+export async function receiveNoticeFile(ctx: Context, deps: HolidaysCommandDeps, data: Buffer, name: string): Promise<void> {
   if (data.length > MAX_NOTICE_BYTES) {
     ctx.log.warn({ event: 'bad-input', reason: 'too-large', command: '假期', bytes: data.length }, 'notice file too large');
     await ctx.reply(refusedNoticeReply(`文件超过 ${MAX_NOTICE_BYTES / 1024} KB，不像一份节假日安排通知`));
     return;
   }
-  await previewNotice(ctx, deps, decodeNotice(data));
+  let text: string;
+  try {
+    text = await noticeText(data, name);
+  } catch (e) {
+    if (!(e instanceof PlanError)) throw e;
+    ctx.log.warn({ event: 'bad-input', reason: `notice-file-${e.code}`, command: '假期' }, 'notice file unreadable');
+    await ctx.reply(refusedNoticeReply(e.message));
+    return;
+  }
+  await previewNotice(ctx, deps, text);
 }
 
 /** For /导入: takes a file whose text reads as a holiday notice. */
-export function holidayNoticeFiles(deps: HolidaysCommandDeps): (ctx: Context, data: Buffer) => Promise<boolean> {
-  return async (ctx, data) => {
+export function holidayNoticeFiles(deps: HolidaysCommandDeps): (ctx: Context, data: Buffer, name: string) => Promise<boolean> {
+  return async (ctx, data, name) => {
     if (data.length > MAX_NOTICE_BYTES) return false;
     // A plan that cites a notice stays a plan: take only what parses as one, or is titled as one.
-    const text = decodeNotice(data);
+    // Formats the readers cannot take stay with /导入, which says what to send instead.
+    const text = await noticeText(data, name).catch(() => '');
     if (!parseNotice(text).ok && !/部分节假日安排的通知|假期的通知/u.test(text.slice(0, 400))) return false;
-    await receiveNoticeFile(ctx, deps, data);
+    await previewNotice(ctx, deps, text);
     return true;
   };
 }
@@ -126,7 +137,7 @@ async function importFromArgs(ctx: Context, deps: HolidaysCommandDeps, text: str
     const parent = await deps.fileOf(ctx.message.parentId).catch(() => undefined);
     if (parent) {
       try {
-        return await receiveNoticeFile(ctx, deps, await deps.download(ctx.message.parentId, parent.key));
+        return await receiveNoticeFile(ctx, deps, await deps.download(ctx.message.parentId, parent.key), parent.name);
       } catch (e) {
         ctx.log.error({ event: 'holidays.download_failed', err: e instanceof Error ? e.message : String(e) }, 'notice download failed');
         await ctx.reply({ tone: 'red', blocks: [{ kind: 'text', text: '下载文件失败，未载入。请稍后重新发送。' }] });

@@ -27,7 +27,7 @@ export interface ImportCommandDeps {
   /** The file a message carries, for /导入 sent as a reply to a file message. */
   fileOf?: (messageId: string) => Promise<Attachment | undefined>;
   /** A holiday notice sent as a file goes to /假期 (handlers/holidays.ts); true when it took the file. */
-  holidayNotice?: (ctx: Context, data: Buffer) => Promise<boolean>;
+  holidayNotice?: (ctx: Context, data: Buffer, name: string) => Promise<boolean>;
 }
 
 const REMOVE = /^(?:删除|移除|撤销|remove|rm)(?:\s+|$)/iu;
@@ -86,7 +86,7 @@ async function importFile(ctx: Context, deps: ImportCommandDeps, file: Attachmen
     await ctx.reply({ tone: 'red', blocks: [{ kind: 'text', text: `下载文件 ${name} 失败，未导入。请稍后重新发送。` }] });
     return;
   }
-  if (deps.holidayNotice && (await deps.holidayNotice(ctx, data))) return;
+  if (deps.holidayNotice && (await deps.holidayNotice(ctx, data, name))) return;
   const { tenant, senderId, senderName, chatId } = ctx.message;
   try {
     const result = await registry.importPlan({ name, data, by: senderId, ...(senderName ? { byName: senderName } : {}), tenant, chatId });

@@ -2,6 +2,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { applyAmendment, parseNotice, type HolidayAmendment, type HolidayNotice } from '../calendar/notice.js';
 import { basename, resolve } from 'node:path';
 import iconv from 'iconv-lite';
+import { expandGrid } from '../doc/model.js';
+import { readDocument } from '../doc/read.js';
+import { sniff } from '../doc/sniff.js';
+import { PlanError } from '../plan/errors.js';
 
 /**
  * Notice files (HOLIDAY_NOTICE_FILES, `cli holidays --notice`, a file sent to
@@ -18,6 +22,20 @@ export function decodeNotice(data: Uint8Array): string {
   return iconv.decode(Buffer.from(data), 'gb18030');
 }
 
+/**
+ * The text of a notice in any format an office sends (a saved web page, a
+ * Word document, a PDF) through the document readers; plain text is decoded
+ * here. Throws the readers' PlanError (with its Chinese reason) for a format
+ * they cannot read.
+ */
+export async function noticeText(data: Uint8Array, file: string): Promise<string> {
+  if (sniff(data, file) === 'text') return decodeNotice(data);
+  const model = await readDocument(data, file);
+  return model.blocks
+    .map((b) => (b.kind === 'paragraph' ? `${b.label ?? ''}${b.text}` : expandGrid(b).map((row) => row.join(' ')).join('\n')))
+    .join('\n');
+}
+
 export type NoticeFile = { file: string; text: string } | { file: string; error: string };
 
 export async function readNoticeFile(path: string, cwd: string): Promise<NoticeFile> {
@@ -27,8 +45,9 @@ export async function readNoticeFile(path: string, cwd: string): Promise<NoticeF
     const info = await stat(full);
     if (!info.isFile()) return { file, error: `${path} 不是文件` };
     if (info.size > MAX_NOTICE_BYTES) return { file, error: `${path} 超过 ${MAX_NOTICE_BYTES / 1024} KB，不像一份节假日安排通知` };
-    return { file, text: decodeNotice(await readFile(full)) };
+    return { file, text: await noticeText(await readFile(full), file) };
   } catch (e) {
+    if (e instanceof PlanError) return { file, error: e.message };
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { file, error: `找不到文件 ${path}` };
     return { file, error: `无法读取 ${path}：${(e as Error).message}` };
   }
