@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/adapters/console/render.js';
+import { parseNotice, staticNotices } from '../../src/calendar/notice.js';
 import { holidaySource, isWorkday, setNoticeProvider } from '../../src/calendar/workdays.js';
+import { parsePlan } from '../../src/plan/parse.js';
+import { buildPlans } from '../../src/plans/load.js';
 import { createBot } from '../../src/chat/bot.js';
 import type { IncomingMessage, Role } from '../../src/chat/types.js';
 import { createHolidayBook, type HolidayBook } from '../../src/holidays/book.js';
@@ -110,5 +113,24 @@ describe('/假期', () => {
     expect(holidaySource(2027)).toBe('notice');
     expect(await ask(msg('/假期 删除 2027'))).toContain('已删除导入的2027年节假日安排');
     expect(holidaySource(2027)).toBe('estimate');
+  });
+});
+
+describe('/提醒 labels estimated dates', () => {
+  it('2027 reminders say they are estimated until the notice is loaded', async () => {
+    const plans = buildPlans([parsePlan(readFileSync(new URL('../fixtures/holidays/2027-plan.txt', import.meta.url)), '2027-plan.txt')], UnitDirectory.empty());
+    const ask = async (text: string) => {
+      const bot = createBot({ plans, clock: { now: () => new Date('2027-01-20T09:00:00+08:00') }, log, roleOf: async () => 'everyone' });
+      const out: string[] = [];
+      await bot.handle(msg(text), { reply: async (r) => void out.push(renderText(r)) });
+      return out.join('\n');
+    };
+    const before = await ask('/提醒 县数据局');
+    expect(before).toContain('县数据局的近期提醒');
+    expect(before).toContain('2027年的日期按法定节假日估算，待国务院通知');
+    const p = parseNotice(NOTICE);
+    if (!p.ok || p.notice.kind !== 'notice') throw new Error('fixture');
+    setNoticeProvider(staticNotices([p.notice]));
+    expect(await ask('/提醒 县数据局')).not.toContain('估算');
   });
 });
