@@ -47,7 +47,7 @@ export function withChart(reply: Reply, summary: WeeklySummary): Reply {
   const at = reply.blocks.findIndex((b) => b.kind === 'divider');
   if (summary.units.length === 0 || at < 0) return reply;
   const blocks = [...reply.blocks];
-  blocks[at] = { kind: 'chart', spec: weeklyChartSpec(summary), fallback: blocks[at]! };
+  blocks[at] = { kind: 'chart', spec: weeklyChartSpec(summary), fallback: { kind: 'divider' } };
   return { ...reply, blocks };
 }
 

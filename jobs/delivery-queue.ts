@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Block, Reply } from '../src/chat/types.js';
+import { ReplySchema } from '../src/chat/reply.js';
 import { DEFAULT_PREFIX, KEEP_COMPLETED_SECONDS, type QueueConfig } from './reminder-queue.js';
 
 /**
@@ -20,31 +20,6 @@ import { DEFAULT_PREFIX, KEEP_COMPLETED_SECONDS, type QueueConfig } from './remi
 
 export const DELIVERY_QUEUE = 'delivery';
 export const DELIVERY_JOB = 'deliver';
-
-const BlockSchema: z.ZodType<Block> = z.union([
-  z.object({ kind: z.literal('text'), text: z.string() }),
-  z.object({ kind: z.literal('fields'), items: z.array(z.object({ label: z.string(), value: z.string() })) }),
-  z.object({ kind: z.literal('list'), items: z.array(z.string()) }),
-  z.object({ kind: z.literal('table'), columns: z.array(z.string()), rows: z.array(z.array(z.string())) }),
-  z.object({ kind: z.literal('note'), text: z.string() }),
-  z.object({ kind: z.literal('divider') }),
-  z.object({
-    kind: z.literal('actions'),
-    buttons: z.array(
-      z.object({
-        label: z.string(),
-        value: z.record(z.string(), z.string()),
-        style: z.enum(['primary', 'danger', 'default']).optional(),
-      }),
-    ),
-  }),
-]) as z.ZodType<Block>;
-
-export const ReplySchema: z.ZodType<Reply> = z.object({
-  title: z.string().optional(),
-  tone: z.enum(['blue', 'green', 'orange', 'red', 'grey']).optional(),
-  blocks: z.array(BlockSchema),
-}) as z.ZodType<Reply>;
 
 export const DeliveryJobData = z.object({
   v: z.literal(1),

@@ -47,47 +47,10 @@ export type Role = 'everyone' | 'member' | 'supervisor' | 'admin';
  * A reply is semantic, not markup: every string is plain text as the user or
  * the document wrote it. Adapters escape while rendering (Lark card markdown,
  * terminal text), so no handler can inject `<at id=all>` or links by accident.
+ * The types are derived from the one zod schema in reply.ts.
  */
-export type Block =
-  | { kind: 'text'; text: string }
-  | { kind: 'fields'; items: Array<{ label: string; value: string }> }
-  | { kind: 'list'; items: string[] }
-  | { kind: 'table'; columns: string[]; rows: string[][] }
-  | { kind: 'note'; text: string }
-  | { kind: 'divider' }
-  | {
-      kind: 'actions';
-      buttons: Array<{ label: string; value: Record<string, string>; style?: 'primary' | 'danger' | 'default' }>;
-      /**
-       * A short text box sent along with whichever button is pressed (Lark: a
-       * form whose buttons submit it). Platforms without forms show the buttons
-       * alone. What comes back is untrusted user text.
-       */
-      note?: NoteInput;
-    }
-  /**
-   * A chart (a VChart spec, JSON only) where the platform can draw one (Lark
-   * cards); everywhere else, and when the platform refuses it, `fallback`
-   * stands in its place.
-   */
-  | { kind: 'chart'; spec: Record<string, unknown>; fallback: Block };
-
-/** The text box of an `actions` block. */
-export interface NoteInput {
-  placeholder: string;
-  /** The platform refuses to submit while it is empty (for every button of the block). */
-  required?: boolean;
-  /** Characters; the platform's box stops there (the receiver caps again). */
-  maxLength?: number;
-}
-
-export type Tone = 'blue' | 'green' | 'orange' | 'red' | 'grey';
-
-export interface Reply {
-  title?: string;
-  tone?: Tone;
-  blocks: Block[];
-}
+import type { Reply } from './reply.js';
+export type { Block, NoteInput, Reply, Tone } from './reply.js';
 
 export interface Clock {
   now(): Date;
