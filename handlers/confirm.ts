@@ -74,7 +74,10 @@ async function run(ctx: Context, kind: 'confirm' | 'return'): Promise<void> {
     if (was !== 'pending-confirm') blocks.push({ kind: 'note', text: `该单位尚未报告完成（原状态：${TASK_STATE_LABEL[was]}），已直接办结。` });
   } else {
     items.push({ label: '退回原因', value: result.event.note }, { label: '当前状态', value: TASK_STATE_LABEL['in-progress'] });
-    blocks.push({ kind: 'note', text: `${svc.notifier ? '已通知该单位工作群（如已绑定）；' : ''}提醒照常发送，直至办结。` });
+    blocks.push({
+      kind: 'note',
+      text: svc.notifier ? '已通知该单位工作群（如已绑定）；提醒照常发送，直至办结。' : '未接入飞书，没有通知该单位工作群；接入飞书后，退回的任务照常提醒，直至办结。',
+    });
   }
   await ctx.reply({ title: kind === 'confirm' ? '已办结销号' : '已退回', tone: kind === 'confirm' ? 'green' : 'orange', blocks });
 

@@ -92,7 +92,14 @@ async function main(): Promise<number> {
     return lark.handle.messenger;
   };
   const progress = redis.ok
-    ? createProgressFeatures({ redis: redis.conns.client, config, plans, log, messenger: () => lark.handle?.messenger })
+    ? createProgressFeatures({
+        redis: redis.conns.client,
+        config,
+        plans,
+        log,
+        // The terminal has no one to notify: without a messenger the replies say so instead of promising a send.
+        ...(consoleMode ? {} : { messenger: () => lark.handle?.messenger }),
+      })
     : undefined;
   // /假期 gets the book; in Lark, notices sent as files arrive through /导入 (onFile).
   const holidayDeps = {

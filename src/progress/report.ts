@@ -13,7 +13,7 @@ import { REPORT_STATUS_LABEL, TASK_STATE_LABEL, type ProgressEvent, type ReportS
  * - a report for a (task, unit) may come from a member of that unit's bound
  *   group (in the group) or from an admin; the unit must be one the task names;
  * - confirm/return need a supervisor (or admin); a return needs a reason and
- *   something to return (待确认 or 已办结).
+ *   something to return (待确认); 已办结 is final, for 办结 and 退回 alike.
  * A refusal changes nothing and says who may. Every change is appended to the
  * log, audit-logged, and followed (in the background) by the cards it calls
  * for: 已完成 -> a confirmation card in the supervisors' chat; a decision -> a
@@ -191,10 +191,13 @@ export async function decide(
   const unit = target.unit;
   const before = await svc.store.stateOf(actor.tenant, hit.task.id, unit);
   const state = before?.state ?? 'not-started';
-  if (kind === 'confirm' && state === 'closed') return refuse('already-closed', `${unit}的这项任务已经办结销号，无需重复确认。`);
+  // 办结 is final for both decisions: a second /办结 and a late /退回 are refused alike.
+  if (state === 'closed') {
+    return refuse('already-closed', kind === 'confirm' ? `${unit}的这项任务已经办结销号，无需重复确认。` : `${unit}的这项任务已经办结销号，不能退回。`);
+  }
   if (kind === 'return') {
     if (!input.note.trim()) return refuse('no-reason', `退回需要写明原因，例如：/退回 ${hit.task.path.join('')} ${unit} 请补充佐证材料`);
-    if (state !== 'pending-confirm' && state !== 'closed') {
+    if (state !== 'pending-confirm') {
       return refuse('nothing-to-return', `${unit}的这项任务当前为“${TASK_STATE_LABEL[state]}”，没有待确认的完成报告，无需退回。`);
     }
   }

@@ -11,8 +11,9 @@ import { progressKey, type ProgressEvent, type TaskProgress, type TaskState } fr
  *   推进中 / 有困难 / 未启动 -> that state;
  * - confirm (办结销号) -> 已办结;
  * - return (退回) -> 推进中, with the supervisor's reason as the note;
- * - a report after 已办结 changes nothing (it stays in the history): only a
- *   supervisor's return reopens a closed task.
+ * - a report after 已办结 changes nothing (it stays in the history). Commands
+ *   refuse to return a closed task (src/progress/report.ts); a return already
+ *   in an old log still folds to 推进中.
  */
 
 export function nextState(current: TaskState | undefined, event: Pick<ProgressEvent, 'kind' | 'status'>): TaskState | undefined {
