@@ -16,7 +16,7 @@ export default defineCommand({
     const wanted = ctx.args.replace(/^[/／]/u, '').trim().toLowerCase();
     if (!wanted) return ctx.reply(helpSummary(ctx.commands, ctx.role));
     const command = ctx.commands.find((c) => [c.name, ...c.aliases].some((k) => k.toLowerCase() === wanted));
-    if (command) return ctx.reply(helpDetail(command));
+    if (command) return ctx.reply(helpDetail(command, (await command.localExamples?.(ctx)) ?? []));
     const guess = nearestCommand(wanted, ctx.commands);
     ctx.log.warn({ event: 'bad-input', reason: 'unknown-help-topic', suggestion: guess?.name }, 'unknown help topic');
     return ctx.reply({

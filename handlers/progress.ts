@@ -1,15 +1,18 @@
 import { defineCommand } from '../src/chat/command.js';
 import type { Context } from '../src/chat/context.js';
 import type { Block, Reply } from '../src/chat/types.js';
-import { parseReportArgs, splitTaskAndUnit, unitWord } from '../src/progress/args.js';
+import { parseReportArgs, splitTaskAndUnit, strayWords, unitWord, type ReportArgs } from '../src/progress/args.js';
 import { progressCard, STATE_TONE, whenText } from '../src/progress/card.js';
 import { actorOf, needsRedis, taskNotFound } from '../src/progress/replies.js';
 import { submitReport } from '../src/progress/report.js';
+import { acceptedStatusLines } from '../src/progress/status-words.js';
+import { tasksForUnit } from '../src/ledger/queries.js';
 import { findTask, taskById, taskLabel, taskUnits, unitInTask, type TaskHit } from '../src/progress/resolve-task.js';
 import { deriveState } from '../src/progress/state.js';
 import { progressKey, REPORT_STATUS_LABEL, TASK_STATE_LABEL, type ProgressEvent, type TaskProgress } from '../src/progress/types.js';
 
 const HISTORY_ROWS = 10;
+const USAGE = '/进展 <任务> [单位] <已完成|推进中|有困难|未启动> [说明]';
 
 function eventWhat(e: ProgressEvent): string {
   if (e.kind === 'confirm') return '办结销号';
@@ -41,10 +44,34 @@ function historyReply(hit: TaskHit, events: ProgressEvent[], onlyUnit?: string):
   return { title: `进展记录：${label}`, tone: 'blue', blocks };
 }
 
-async function resolveTarget(ctx: Context, before: string): Promise<{ hit: TaskHit; unit?: string } | undefined> {
+/** A status nobody declared ("好了吗"): say which words work and record nothing. */
+async function unknownStatus(ctx: Context, word: string): Promise<void> {
+  ctx.log.warn({ event: 'bad-input', reason: 'unknown-status', command: '进展' }, 'status word not recognised');
+  await ctx.reply({
+    title: '状态无法识别',
+    tone: 'orange',
+    blocks: [
+      { kind: 'text', text: `状态“${word}”无法识别，本次没有记录。可用的状态：` },
+      { kind: 'list', items: acceptedStatusLines() },
+      { kind: 'fields', items: [{ label: '用法', value: USAGE }, { label: '例如', value: '/进展 三（二）1 推进中 已完成初稿' }] },
+      { kind: 'note', text: '只写任务（不写状态）则查看该任务的进展记录。' },
+    ],
+  });
+}
+
+
+async function resolveTarget(ctx: Context, a: ReportArgs): Promise<{ hit: TaskHit; unit?: string } | undefined> {
   const svc = ctx.progress!;
   const parent = ctx.message.parentId ? await svc.cardRefs.lookup(ctx.message.parentId) : undefined;
   const fromCard = parent ? taskById(ctx.plans, parent.taskId) : undefined;
+  if (!a.status) {
+    const stray = strayWords(ctx.plans, a.before, fromCard !== undefined);
+    if (stray) {
+      await unknownStatus(ctx, stray);
+      return undefined;
+    }
+  }
+  const before = a.before;
   if (fromCard && (!before || unitWord(ctx.plans, before))) return { hit: fromCard, unit: before || parent!.unit };
   if (!before) {
     ctx.log.warn({ event: 'bad-input', reason: 'missing-task', command: '进展' }, 'no task named');
@@ -52,7 +79,7 @@ async function resolveTarget(ctx: Context, before: string): Promise<{ hit: TaskH
       tone: 'orange',
       blocks: [
         { kind: 'text', text: '请写明任务：编号（如 三（二）1）或关键词；也可以直接回复提醒卡片。' },
-        { kind: 'fields', items: [{ label: '用法', value: '/进展 <任务> <已完成|推进中|有困难|未启动> [说明]' }, { label: '例如', value: '/进展 三（二）1 推进中 已完成初稿' }] },
+        { kind: 'fields', items: [{ label: '用法', value: USAGE }, { label: '例如', value: '/进展 三（二）1 推进中 已完成初稿' }] },
       ],
     });
     return undefined;
@@ -70,23 +97,40 @@ async function resolveTarget(ctx: Context, before: string): Promise<{ hit: TaskH
   return { hit: r.hit, ...(unit ? { unit } : {}) };
 }
 
+/** In a bound group, examples built from the unit's own tasks, each checked to resolve here. */
+async function boundExamples(ctx: Context): Promise<string[]> {
+  const unit = ctx.progress ? (await ctx.progress.bindings.get(ctx.message.tenant, ctx.message.chatId).catch(() => undefined))?.unit : undefined;
+  if (!unit) return [];
+  const mine = tasksForUnit(ctx.plans.ledger, ctx.plans.units, unit);
+  if (!mine.unit) return [];
+  for (const ref of [...mine.lead, ...mine.co]) {
+    const path = ref.path.join('');
+    const r = findTask(ctx.plans, path, { unit });
+    if (r.kind !== 'found' || r.hit.task.id !== ref.taskId) continue;
+    return [`/进展 ${path} 推进中 已完成初稿`, `/进展 ${path} 已完成 已按要求公开`, `/进展 ${path}`];
+  }
+  return [];
+}
+
 export default defineCommand({
   name: '进展',
   aliases: ['报告进展', '汇报进展', '进度'],
   args: [
     { name: '任务', description: '编号（如 三（二）1）或关键词；回复提醒卡片时可省略', required: false },
-    { name: '状态', description: '已完成、推进中、有困难或未启动；省略则查看该任务的进展记录', required: false },
+    { name: '单位', description: '任务有多个责任单位时写明为哪个单位报告（管理员代报时用）；在本单位工作群中可省略', required: false },
+    { name: '状态', description: '已完成、推进中、有困难或未启动（也认“完成了”“办完了”“正在办”等说法，见回复中的列表）；省略则查看该任务的进展记录', required: false },
     { name: '说明', description: '补充说明，如完成情况、困难和需要的支持', required: false, rest: true },
   ],
   description: '报告任务进展（本单位工作群成员）；只写任务则查看进展记录',
-  examples: ['/进展 三（二）1 推进中 已完成初稿', '/进展 网站集约化 已完成 已上线运行', '/进展 三（二）1'],
+  examples: ['/进展 三（二）1 推进中 已完成初稿', '/进展 网站集约化 已完成 已上线运行', '/进展 一（二） 县发改局 推进中', '/进展 三（二）1'],
   role: 'everyone',
   group: '进展',
+  localExamples: boundExamples,
   async run(ctx) {
     const svc = ctx.progress;
     if (!svc) return needsRedis(ctx);
     const a = parseReportArgs(ctx.args);
-    const target = await resolveTarget(ctx, a.before);
+    const target = await resolveTarget(ctx, a);
     if (!target) return;
     const { hit } = target;
 

@@ -47,6 +47,11 @@ export interface Command {
   onEmpty?: boolean;
   /** A file sent to the bot (IncomingMessage.attachment) runs this. */
   onFile?: boolean;
+  /**
+   * Examples that work where the asker is (a bound group's own tasks); /帮助
+   * shows them before the declared ones, which name tasks of some plan.
+   */
+  localExamples?(ctx: Context): Promise<string[]>;
   run(ctx: Context): Promise<void> | void;
 }
 

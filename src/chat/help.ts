@@ -25,7 +25,7 @@ export function helpSummary(commands: readonly Command[], role: Role): Reply {
 }
 
 /** `/帮助 谁牵头`: description, usage, arguments, aliases, examples, role. */
-export function helpDetail(command: Command): Reply {
+export function helpDetail(command: Command, local: string[] = []): Reply {
   const fields = [{ label: '用法', value: usageLine(command) }];
   if (command.aliases.length) fields.push({ label: '别名', value: command.aliases.join('、') });
   if (command.role !== 'everyone') fields.push({ label: '权限', value: ROLE_LABEL[command.role] });
@@ -36,8 +36,12 @@ export function helpDetail(command: Command): Reply {
       items: command.args.map((a) => `${a.name}${a.required ? '' : '（可选）'}：${a.description}`),
     });
   }
+  if (local.length) {
+    blocks.push({ kind: 'text', text: '本群可用的示例' });
+    blocks.push({ kind: 'list', items: local });
+  }
   if (command.examples.length) {
-    blocks.push({ kind: 'text', text: '示例' });
+    blocks.push({ kind: 'text', text: local.length ? '其他示例' : '示例' });
     blocks.push({ kind: 'list', items: command.examples });
   }
   return { title: `/${command.name}`, tone: 'blue', blocks };

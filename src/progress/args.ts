@@ -1,45 +1,18 @@
 import type { Plans } from '../chat/context.js';
 import { ledgerDirectory } from '../ledger/queries.js';
 import type { UnitDirectory } from '../units/directory.js';
+import { findNumberRef } from '../search/numbering.js';
+import { statusOf } from './status-words.js';
 import type { ReportStatus } from './types.js';
 
 /**
  * Reading the arguments of /进展, /办结 and /退回. Pure.
- *   /进展 <任务> [单位] <状态> [说明]     status = 已完成|推进中|有困难|未启动 (and a few synonyms)
+ *   /进展 <任务> [单位] <状态> [说明]     status = 已完成|推进中|有困难|未启动 (synonyms: status-words.ts)
  *   /办结 <任务> [单位]
  *   /退回 <任务> [单位] <原因>
  * The unit is recognised as a whole word that names a unit (directory or
  * plans); the task is whatever precedes it.
  */
-
-const STATUS_WORDS: Array<[string, ReportStatus]> = [
-  ['已完成', 'done'],
-  ['已经完成', 'done'],
-  ['完成', 'done'],
-  ['推进中', 'in-progress'],
-  ['进行中', 'in-progress'],
-  ['正在推进', 'in-progress'],
-  ['有困难', 'difficulty'],
-  ['存在困难', 'difficulty'],
-  ['遇到困难', 'difficulty'],
-  ['困难', 'difficulty'],
-  ['未启动', 'not-started'],
-  ['尚未启动', 'not-started'],
-  ['未开始', 'not-started'],
-];
-
-const AFTER_STATUS = /^[,，。:：;；、]/u;
-
-/** A token that is a status word, alone or followed by punctuation and the start of the note ("已完成，已公开"). */
-export function statusOf(token: string): { status: ReportStatus; rest: string } | undefined {
-  for (const [word, status] of STATUS_WORDS) {
-    if (token === word) return { status, rest: '' };
-    if (token.startsWith(word) && AFTER_STATUS.test(token.slice(word.length))) {
-      return { status, rest: token.slice(word.length).replace(/^[,，。:：;；、]+/u, '') };
-    }
-  }
-  return undefined;
-}
 
 export interface ReportArgs {
   /** Task reference and optional unit, as typed before the status. */
@@ -100,4 +73,25 @@ export function parseDecisionArgs(plans: Plans, args: string): { task: string; u
     if (unitWord(plans, tokens[k]!)) return { task: tokens.slice(0, k).join(' '), unit: tokens[k]!, rest: tokens.slice(k + 1).join(' ') };
   }
   return { task: tokens[0] ?? '', rest: tokens.slice(1).join(' ') };
+}
+
+/**
+ * Words left over when /进展 found no status word: what follows the task
+ * reference (the last numbering token, else the first word) and an optional
+ * unit — "好了吗" in "/进展 一（一） 好了吗". Replying to a card the task is
+ * implied, so everything after an optional unit is left over. Empty when the
+ * message only names a task (a request for its history).
+ */
+export function strayWords(plans: Plans, before: string, taskImplied: boolean): string {
+  const tokens = before.trim().split(/\s+/u).filter(Boolean);
+  let i = 0;
+  if (!taskImplied) {
+    let lastRef = -1;
+    tokens.forEach((t, k) => {
+      if (findNumberRef(t)) lastRef = k;
+    });
+    i = lastRef >= 0 ? lastRef + 1 : 1;
+  }
+  if (i < tokens.length && unitWord(plans, tokens[i]!)) i += 1;
+  return tokens.slice(i).join(' ');
 }

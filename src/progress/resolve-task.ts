@@ -72,7 +72,8 @@ export function taskLabel(task: Task): string {
 /**
  * Prefer the unit's own tasks; failing that, tasks of the plans that name the
  * unit at all (a group's "一（二）" is in its own plan, even when that item
- * belongs to another unit); failing that, everything.
+ * belongs to another unit). Never another place's plans: a group bound to one
+ * county's office must not be handed a task of a plan that does not name it.
  */
 function involving(hits: TaskHit[], unit: string | undefined, units: UnitDirectory): TaskHit[] {
   if (!unit) return hits;
@@ -84,8 +85,7 @@ function involving(hits: TaskHit[], unit: string | undefined, units: UnitDirecto
     if (v === undefined) named.set(doc, (v = doc.tasks.some((t) => unitInTask(t, unit, units) !== undefined)));
     return v;
   };
-  const ownPlans = hits.filter((h) => inPlan(h.doc));
-  return ownPlans.length > 0 ? ownPlans : hits;
+  return hits.filter((h) => inPlan(h.doc));
 }
 
 function decide(hits: TaskHit[]): TaskResolution {
@@ -117,7 +117,8 @@ export function findTask(plans: Plans, ref: string, opts: { unit?: string } = {}
   }
 
   // Keywords (and a path with words, e.g. a place narrowing the plan): the search index.
-  const answers = plans.index.ask(q, 8);
+  // With a unit, look further down the ranking: its own tasks may rank below other plans' ones.
+  const answers = plans.index.ask(q, opts.unit ? 60 : 8);
   const seen = new Set<string>();
   const hits: Array<TaskHit & { at: number }> = [];
   answers.forEach((a, i) => {

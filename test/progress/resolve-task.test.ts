@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findTask, taskById, taskLabel, taskUnits, unitInTask } from '../../src/progress/resolve-task.js';
 import { fixturePlans } from '../chat/fixtures.js';
+import { seedPlans } from '../transcripts/seeds.js';
 
 const plans = fixturePlans();
 const found = (r: ReturnType<typeof findTask>) => (r.kind === 'found' ? r.hit.task.id : r.kind);
@@ -39,5 +40,22 @@ describe('which task a report means', () => {
     expect(unitInTask(dev, '县财政局', plans.units)).toBe('县财政局');
     expect(unitInTask(dev, '县税务局', plans.units)).toBeUndefined();
     expect(taskLabel(dev)).toBe('二、（三）做好项目审批信息公开');
+  });
+});
+
+describe('a bound unit never gets another place’s task', () => {
+  const seeds = seedPlans();
+  const docOf = (r: ReturnType<typeof findTask>) => (r.kind === 'found' ? r.hit.doc.file : r.kind === 'ambiguous' ? r.candidates.map((c) => c.doc.file).join(',') : 'none');
+
+  it('keywords that only another plan matches resolve to nothing rather than to that plan', () => {
+    // Without a unit these words find the 内江 item; a group of 庆元县财政局 must not be handed it.
+    expect(docOf(findTask(seeds, '一（一） 完成了'))).toMatch(/neijiang/);
+    expect(docOf(findTask(seeds, '一（一） 完成了', { unit: '庆元县财政局' }))).toBe('none');
+    expect(docOf(findTask(seeds, '推进政策性文件公开', { unit: '庆元县财政局' }))).not.toMatch(/neijiang/);
+  });
+
+  it('a numbering path means the unit’s own item', () => {
+    const r = findTask(seeds, '一（一）', { unit: '庆元县财政局' });
+    expect(r.kind === 'found' && r.hit.doc.file).toMatch(/qingyuan/);
   });
 });
