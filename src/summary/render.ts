@@ -2,7 +2,7 @@ import { formatShanghai } from '../calendar/shanghai.js';
 import type { Block, Reply, Tone } from '../chat/types.js';
 import { TASK_STATE_LABEL } from '../progress/types.js';
 import { LIGHT_LABEL, type Status } from './lights.js';
-import { DUE_SOON_DAYS, type ItemStatus, type UnitFigures, type WeeklySummary } from './weekly.js';
+import { DUE_SOON_DAYS, hasOpenTasks, type ItemStatus, type UnitFigures, type WeeklySummary } from './weekly.js';
 
 /**
  * Summaries as replies (semantic blocks; each adapter renders them). Pure.
@@ -76,7 +76,8 @@ function unitRow(f: UnitFigures, log: boolean): string[] {
     String(f.notStarted),
     String(f.overdue),
     percent(f.rate),
-    log ? (f.reported ? '已报' : '未报') : '—',
+    // 未报 only where something is left to report on, so the column and the 未报送 list agree.
+    log ? (f.reported ? '已报' : hasOpenTasks(f) ? '未报' : '—') : '—',
   ];
 }
 
@@ -112,7 +113,11 @@ export function weeklyReply(s: WeeklySummary, opts: RenderOptions = {}): Reply {
     blocks.push({ kind: 'text', text: '本周报送情况：未连接进展记录（Redis），无法统计。' });
   }
   if (s.unbound.length > 0) {
-    blocks.push({ kind: 'note', text: `尚未绑定群聊、收不到催报的单位（${s.unbound.length} 个）：${s.unbound.join('、')}` });
+    const same = log && s.unbound.length === s.silent.length && s.unbound.every((u) => s.silent.includes(u));
+    blocks.push({
+      kind: 'note',
+      text: same ? `以上单位均尚未绑定群聊，收不到催报。` : `尚未绑定群聊、收不到催报的单位（${s.unbound.length} 个）：${s.unbound.join('、')}`,
+    });
   }
 
   blocks.push({ kind: 'text', text: `未来 ${DUE_SOON_DAYS} 天到期（${s.today} 至 ${s.dueSoonTo}，${s.dueSoon.length} 项未完成）` });

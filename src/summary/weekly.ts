@@ -67,7 +67,7 @@ export interface WeeklySummary {
   items: ItemStatus[];
   /** Red items, longest overdue first. */
   red: ItemStatus[];
-  /** Units expected to report (open assignments; bound, when any chat is bound) that have not this week. */
+  /** Units with open assignments that have not reported this week (the 未报 rows of the unit table), bound or not. */
   silent: string[];
   /** Units with open assignments and no bound chat (only when some chats are bound). */
   unbound: string[];
@@ -162,13 +162,14 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary {
     if (boundUnits) f.bound = boundUnits.has(f.unit);
   }
 
-  const open = (f: UnitFigures) => f.total - f.closed - f.pending > 0;
+  const open = hasOpenTasks;
   const ordered = [...figures.values()]
     .map((f, i) => ({ f, i }))
     .sort((x, y) => y.f.overdue - x.f.overdue || y.f.yellow - x.f.yellow || x.f.rate - y.f.rate || x.i - y.i)
     .map((x) => x.f);
 
-  const silent = ordered.filter((f) => open(f) && !f.reported && (!anyBound || f.bound)).map((f) => f.unit);
+  // The same units the table marks 未报; the unbound among them are named again in their own note.
+  const silent = ordered.filter((f) => open(f) && !f.reported).map((f) => f.unit);
   const unbound = anyBound ? ordered.filter((f) => open(f) && !f.bound).map((f) => f.unit) : [];
 
   const red = items
@@ -252,4 +253,9 @@ function canonicalProgress(state: ReadonlyMap<string, TaskProgress>, resolve: (n
     if (!prev || p.updatedAt > prev.updatedAt) out.set(key, unit === p.unit ? p : { ...p, unit });
   }
   return out;
+}
+
+/** Something is left for the unit to report on: not every task is 办结 or 待确认. */
+export function hasOpenTasks(f: Pick<UnitFigures, 'total' | 'closed' | 'pending'>): boolean {
+  return f.total - f.closed - f.pending > 0;
 }

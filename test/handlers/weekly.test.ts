@@ -21,9 +21,11 @@ describe('/周报', () => {
     expect(row(reply!, '县财政局')).toEqual(['县财政局', '4', '1', '1', '2', '0', '0', '1', '25%', '已报']);
     expect(row(reply!, '县教育局')).toEqual(['县教育局', '2', '0', '0', '0', '0', '2', '1', '0%', '未报']);
     const text = await h.say(SUP, SUP_CHAT, '/周报');
-    // Groups are bound for 县财政局 and 县税务局 only; both reported this week.
-    expect(text).toContain('本周未报送进展的单位（0 个）\n无，均已报送。');
-    expect(text).toContain('尚未绑定群聊、收不到催报的单位（2 个）：县教育局、县住建局');
+    // Groups are bound for 县财政局 and 县税务局 only; both reported this week. The list
+    // names the same units as the table's 未报 rows, and says they get no 催报.
+    const unreported = table(reply!).rows.filter((r) => r.at(-1) === '未报').map((r) => r[0]);
+    expect(unreported).toEqual(['县教育局', '县住建局']);
+    expect(text).toContain('本周未报送进展的单位（2 个）\n县教育局、县住建局\n※ 以上单位均尚未绑定群聊，收不到催报。');
   });
 
   it('the summary carries the status chart in place of the divider after the unit table (the divider is its fallback)', async () => {

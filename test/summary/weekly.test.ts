@@ -85,14 +85,14 @@ describe('weekly summary', () => {
     expect(monday.silent).toEqual(['县教育局']);
   });
 
-  it('with chats bound, only bound units are chased; unbound ones are named apart', async () => {
+  it('with chats bound, every unit that has not reported is still listed (as the table marks it); unbound ones are named apart', async () => {
     // A group bound as "教育局" is 县教育局's.
     const s = await summarise(summaryEvents, { bindings: [{ unit: '县财政局' }, { unit: '教育局' }] });
-    expect(s.silent).toEqual(['县教育局']);
+    expect(s.silent).toEqual(['县教育局', '县住建局']);
     expect(s.unbound).toEqual(['县税务局', '县住建局']);
     // A chat the bot can no longer post in (flagged) does not count as bound.
     const t = await summarise(summaryEvents, { bindings: [{ unit: '县财政局' }, { unit: '县教育局', flagged: { code: 230002 } }] as never });
-    expect(t.silent).toEqual([]);
+    expect(t.silent).toEqual(['县教育局', '县住建局']);
     expect(t.unbound).toEqual(['县教育局', '县税务局', '县住建局']);
   });
 
