@@ -1,5 +1,5 @@
 import { basename, extname, resolve } from 'node:path';
-import { addDays, formatShanghai, weekday } from '../calendar/shanghai.js';
+import { formatShanghai, isCalendarDate, weekday } from '../calendar/shanghai.js';
 import { staticNotices } from '../calendar/notice.js';
 import { onUncoveredYear, resetUncoveredWarnings, setNoticeProvider } from '../calendar/workdays.js';
 import { readNoticeSet } from '../holidays/files.js';
@@ -50,11 +50,6 @@ export function run(argv: string[], io: CliIO): Promise<number> {
   return runSchedule(argv, io, parseDocument);
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function validDate(s: string): boolean {
-  return DATE.test(s) && addDays(s, 0) === s;
-}
 
 export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Promise<number> {
   const args = readArgs<{ plan?: string[]; from?: string; to?: string; json?: boolean; holidays?: string[] }>(
@@ -75,7 +70,7 @@ export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Pr
   const files = [...(values.plan ?? []), ...positionals];
   if (files.length === 0) return usage(io, '缺少 --plan 文件 / no plan files');
   for (const [flag, v] of [['--from', values.from], ['--to', values.to]] as const) {
-    if (v !== undefined && !validDate(v)) return usage(io, `${flag} 应为有效日期 YYYY-MM-DD，收到“${v}” / bad date`);
+    if (v !== undefined && !isCalendarDate(v)) return usage(io, `${flag} 应为有效日期 YYYY-MM-DD，收到“${v}” / bad date`);
   }
   if (values.from && values.to && values.from > values.to) {
     return usage(io, `--from（${values.from}）晚于 --to（${values.to}） / --from is after --to`);

@@ -128,6 +128,21 @@ describe('cli schedule, bad input', () => {
     expect(out).toBe('');
   });
 
+  it.each([
+    ['--from', '2022-13-01'],
+    ['--to', '2022-13-01'],
+    ['--from', '2022-00-10'],
+    ['--to', '2022-04-31'],
+    ['--from', '2022-7-1'],
+  ])('rejects %s %s with the usage message, not a stack trace', async (flag, value) => {
+    const { code, err, out } = await schedule(['--plan', ledgerFile, flag, value]);
+    expect(code).toBe(2);
+    expect(err).toContain(`${flag} 应为有效日期 YYYY-MM-DD，收到“${value}”`);
+    expect(err).toContain('用法 / usage');
+    expect(err).not.toMatch(/RangeError|at .*\.ts:/u);
+    expect(out).toBe('');
+  });
+
   it('rejects --from after --to', async () => {
     const { code, err } = await schedule(['--plan', ledgerFile, '--from', '2022-12-01', '--to', '2022-11-01']);
     expect(code).toBe(2);
