@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 import { RecurrenceRule } from '../src/plan/schema.js';
-import { ReminderKind, ReminderTarget, type Reminder } from '../src/reminders/types.js';
+import { CoDuty, ReminderKind, ReminderTarget, type Reminder } from '../src/reminders/types.js';
 
 /**
  * The reminder queue: one delayed job per planned reminder, job id = reminder
@@ -46,6 +46,7 @@ export const ReminderJobData = z.object({
   fireAt: z.string(),
   movedFrom: isoDate.optional(),
   target: ReminderTarget,
+  also: z.array(CoDuty).max(20).optional(),
 });
 export type ReminderJobData = z.infer<typeof ReminderJobData>;
 
@@ -71,6 +72,7 @@ export function toJobData(r: Reminder): ReminderJobData {
   if (r.offsetDays !== undefined) data.offsetDays = r.offsetDays;
   if (r.rule !== undefined) data.rule = r.rule;
   if (r.movedFrom !== undefined) data.movedFrom = r.movedFrom;
+  if (r.also?.length) data.also = r.also;
   return data;
 }
 

@@ -7,7 +7,7 @@ import { PlanError } from '../plan/errors.js';
 import { parseDocument } from '../plan/parse.js';
 import { Ledger, type PlanDocument } from '../plan/schema.js';
 import { reminderConfigFromEnv } from '../reminders/config.js';
-import { planDocument, planStart, sortReminders, standingRules } from '../reminders/plan.js';
+import { oneMessageEach, planDocument, planStart, sortReminders, standingRules } from '../reminders/plan.js';
 import type { Reminder } from '../reminders/types.js';
 import type { CliIO } from './io.js';
 import { readArgs, usageError } from './args.js';
@@ -35,7 +35,7 @@ export const SCHEDULE_HELP = [
   '  --plan   工作要点文件（.txt 等）或 `cli parse` 输出的台账 JSON，可多个',
   '  --from   起始日期，默认各文件的印发日期 / default: each document\'s issue date',
   '  --to     截止日期，默认该计划年度的 12 月 31 日 / default: 31 Dec of the plan year',
-  '  --json   输出 JSON：{"reminders":[{taskId,file,path,unit,dueDate,kind,fireAt}]}',
+  '  --json   输出 JSON：{"reminders":[{taskId,file,path,unit,dueDate,kind,fireAt,also?}]}（also：同一条消息里一并提醒的其他时限）',
   '  --holidays  国务院节假日安排通知文件（可多个），按其放假和调休安排提醒；',
   '           没有官方安排也没有通知的年份按法定节假日估算 / holiday notices to plan with',
   '  -h, --help',
@@ -110,16 +110,17 @@ export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Pr
     io.log.warn({ event: 'calendar.uncovered_year', year }, 'no holiday schedule or notice for year; statutory estimate');
   });
 
-  const reminders: Reminder[] = [];
+  const planned: Reminder[] = [];
   const windows: Array<{ file: string; from: string; to: string }> = [];
   for (const doc of documents) {
     const from = values.from ?? planStart(doc);
     const to = values.to ?? `${doc.year}-12-31`;
     windows.push({ file: doc.file, from, to });
     if (from > to) continue;
-    reminders.push(...planDocument(doc, { today: from, until: to, config }));
+    planned.push(...planDocument(doc, { today: from, until: to, config }));
   }
-  sortReminders(reminders);
+  // As the bot sends them: duties of one task due to one chat at the same minute are one message.
+  const reminders = sortReminders(oneMessageEach(planned));
   setNoticeProvider(undefined);
   for (const y of [...uncovered].sort()) {
     io.stderr.write(`注意：${y} 年没有国务院节假日安排（程序内置或 --holidays 给出），提醒按法定节假日估算、不含调休，待国务院通知 / ${y}: statutory estimate\n`);
@@ -135,6 +136,7 @@ export async function runSchedule(argv: string[], io: CliIO, parse: ParseFn): Pr
         dueDate: r.dueDate,
         kind: r.kind,
         fireAt: formatShanghai(r.fireAt),
+        ...(r.also ? { also: r.also.map((a) => ({ dueDate: a.dueDate, kind: a.kind })) } : {}),
       })),
     };
     io.stdout.write(`${JSON.stringify(out)}\n`);
@@ -235,7 +237,7 @@ function renderCalendar(
         : r.target.kind === 'unit'
           ? r.unit
           : `督办群（${r.unit}）`;
-    let limit = `时限：${r.deadlineText}（${md(r.dueDate)}）`;
+    let limit = `时限：${[r, ...(r.also ?? [])].map((d) => `${d.deadlineText}（${md(d.dueDate)}）`).join('、')}`;
     if (r.movedFrom && (r.kind === 'due' || r.offsetDays === 0)) limit += `，${md(r.movedFrom)}为非工作日，提前提醒`;
     const task = `${r.path.join('')} ${r.title}`.trim();
     lines.push(`  ${time}  ${kindLabel(r)}  → ${to}`);

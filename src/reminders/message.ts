@@ -3,7 +3,7 @@ import { ESTIMATE_NOTE } from '../calendar/statutory.js';
 import { holidayName, holidaySource } from '../calendar/workdays.js';
 import type { Block, Reply, Tone } from '../chat/types.js';
 import type { RecurrenceRule } from '../plan/schema.js';
-import type { ReminderKind, ReminderTarget } from './types.js';
+import type { CoDuty, ReminderKind, ReminderTarget } from './types.js';
 
 /**
  * The reminder card, built when the reminder fires (so "days left" is counted
@@ -25,6 +25,7 @@ export interface ReminderFacts {
   rule?: RecurrenceRule;
   movedFrom?: string;
   target: ReminderTarget;
+  also?: CoDuty[];
 }
 
 export interface MessageContext {
@@ -102,6 +103,13 @@ export function reminderReply(f: ReminderFacts, ctx: MessageContext): Reply {
       { label: '来源', value: f.docTitle ? `${f.docTitle}（${f.file}）` : f.file },
     ],
   });
+
+  if (f.also?.length) {
+    // One message for every duty of this task due now (e.g. 每季度 and 每半年 both ending 30 June).
+    const line = (d: Pick<CoDuty, 'deadlineText' | 'dueDate'>) => `${d.deadlineText}（${chineseDate(d.dueDate)}，${remaining(daysBetween(ctx.today, d.dueDate))}）`;
+    blocks.push({ kind: 'text', text: `该任务同时有 ${f.also.length + 1} 项时限需要办理：` });
+    blocks.push({ kind: 'list', items: [f, ...f.also].map(line) });
+  }
 
   if (f.movedFrom && (f.kind === 'due' || (f.kind === 'recurring' && (f.offsetDays ?? 0) === 0))) {
     const holiday = holidayName(f.movedFrom);

@@ -3,7 +3,7 @@ import { addWorkdays, nextWorkday, onOrAfterWorkday, onOrBeforeWorkday } from '.
 import type { Deadline, Ledger, PlanDocument, RecurrenceRule, Recurring, Task } from '../plan/schema.js';
 import { reminderId } from './ids.js';
 import { recipientsFor, type Recipient } from './targets.js';
-import { ReminderConfig, type Reminder, type ReminderConfigInput, type ReminderKind, type UnitResolver } from './types.js';
+import { ReminderConfig, type CoDuty, type Reminder, type ReminderConfigInput, type ReminderKind, type UnitResolver } from './types.js';
 
 /**
  * Ledger → the reminders the bot should run. Pure: the same ledger, window
@@ -64,11 +64,49 @@ const KIND_ORDER: Record<ReminderKind, number> = {
 };
 
 export function planReminders(ledger: Ledger, options: PlanOptions): Reminder[] {
-  const out = new Map<string, Reminder>();
-  for (const doc of ledger.documents) {
-    for (const r of planDocument(doc, options)) if (!out.has(r.id)) out.set(r.id, r);
+  return sortReminders(oneMessageEach(ledger.documents.flatMap((doc) => planDocument(doc, options))));
+}
+
+/**
+ * Reminders of one task for the same unit and chat at the same minute become
+ * one message: the most pressing (催办 over due day over notices ahead) keeps
+ * its id and lists the others in `also`. Exact repeats (a time limit stated
+ * twice) go. Ids stay unique: reminders sharing an id share all of the key.
+ */
+export function oneMessageEach(list: Reminder[]): Reminder[] {
+  const groups = new Map<string, Reminder[]>();
+  for (const r of list) {
+    const key = JSON.stringify([r.tenant, r.taskId, r.unit, r.target, r.fireAt.getTime()]);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
   }
-  return sortReminders([...out.values()]);
+  const out: Reminder[] = [];
+  for (const g of groups.values()) {
+    if (g.length === 1) {
+      out.push(g[0]!);
+      continue;
+    }
+    const seen = new Set<string>();
+    const duties = sortReminders(g).filter((r) => {
+      const k = JSON.stringify([r.id, r.rule, r.deadlineText]);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const primary = duties.reduce((best, r) => (KIND_ORDER[r.kind] > KIND_ORDER[best.kind] ? r : best));
+    const also: CoDuty[] = duties
+      .filter((r) => r !== primary)
+      .map((r) => ({
+        dueDate: r.dueDate,
+        deadlineText: r.deadlineText,
+        kind: r.kind,
+        ...(r.offsetDays !== undefined ? { offsetDays: r.offsetDays } : {}),
+        ...(r.rule !== undefined ? { rule: r.rule } : {}),
+      }));
+    out.push(also.length > 0 ? { ...primary, also } : primary);
+  }
+  return out;
 }
 
 export function sortReminders(list: Reminder[]): Reminder[] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RecurrenceRule } from '../plan/schema.js';
+import { RecurrenceRule } from '../plan/schema.js';
 
 /**
  * What a reminder is. `before-N` and `due` warn ahead of a one-off deadline;
@@ -16,6 +16,20 @@ export const ReminderTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('supervisors') }),
 ]);
 export type ReminderTarget = z.infer<typeof ReminderTarget>;
+
+/**
+ * Another duty of the same task told in the same message: same unit, same
+ * chat, same minute (季度报送 and 每半年自查 both ending 30 June). One message
+ * lists them all instead of two near-identical cards.
+ */
+export const CoDuty = z.object({
+  dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  deadlineText: z.string(),
+  kind: ReminderKind,
+  offsetDays: z.number().int().optional(),
+  rule: RecurrenceRule.optional(),
+});
+export type CoDuty = z.infer<typeof CoDuty>;
 
 export interface Reminder {
   /** Deterministic: same tenant, task, unit, due date, kind (and repeat/offset) → same id. */
@@ -46,6 +60,8 @@ export interface Reminder {
   /** The non-working day the reminder was moved off (it would have fired then). */
   movedFrom?: string;
   target: ReminderTarget;
+  /** Other duties of this task due in the same message (see CoDuty); absent when none. */
+  also?: CoDuty[];
 }
 
 /** Knobs; all have the defaults the issue asks for. */

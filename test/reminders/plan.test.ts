@@ -127,13 +127,40 @@ describe('recurring duties', () => {
     expect(fridays).toEqual(['2022-12-02', '2022-12-09', '2022-12-16', '2022-12-23', '2022-12-30']);
   });
 
-  it('weekly duties get one reminder per week, moved off a holiday Friday', () => {
+  it('weekly duties get one reminder per week, moved off a holiday Friday (into the same message as the week before)', () => {
     const rs = oneTask({ path: ['一、'], leads: ['县府办'], recurring: [{ text: '每周', rule: 'weekly' }] }, { today: '2022-09-20', until: '2022-10-20' });
-    expect(rs.map(brief)).toEqual([
-      '2022-09-23 recurring',
-      '2022-09-30 recurring',
-      '2022-09-30 recurring (from 2022-10-07)',
-      '2022-10-14 recurring',
+    expect(rs.map(brief)).toEqual(['2022-09-23 recurring', '2022-09-30 recurring', '2022-10-14 recurring']);
+    expect(rs[1]!.also).toEqual([{ dueDate: '2022-10-07', deadlineText: '每周', kind: 'recurring', offsetDays: 0, rule: 'weekly' }]);
+  });
+
+  it('two duties of one task due the same day make one message to the unit that lists both', () => {
+    const rs = oneTask(
+      {
+        path: ['一、'],
+        leads: ['县府办'],
+        recurring: [
+          { text: '季度报送', rule: 'quarterly' },
+          { text: '每半年自查', rule: 'semiannual' },
+        ],
+      },
+      { today: '2022-06-01', until: '2022-07-31' },
+      { issuedOn: '2022-01-10' },
+    );
+    // 30 June ends a quarter and a half-year: 7/3/1 days ahead and on the day, one message each time.
+    expect(rs.map(brief)).toEqual(['2022-06-23 recurring', '2022-06-27 recurring', '2022-06-29 recurring', '2022-06-30 recurring']);
+    for (const r of rs) {
+      expect([r.deadlineText, ...(r.also ?? []).map((a) => a.deadlineText)]).toEqual(['季度报送', '每半年自查']);
+    }
+    expect(new Set(rs.map((r) => r.id)).size).toBe(rs.length);
+  });
+
+  it('a deadline and a duty of one task on the same day are one message too; another unit still gets its own', () => {
+    const rs = oneTask({ path: ['一、'], leads: ['县府办', '县财政局'], deadlines: [deadline('2022-06-30', '6月底前')], recurring: [{ text: '每季度', rule: 'quarterly' }] }, { today: '2022-06-29', until: '2022-06-30' });
+    expect(rs.map((r) => `${r.fireDate} ${r.unit} ${r.kind} +${(r.also ?? []).map((a) => a.kind).join(',')}`)).toEqual([
+      '2022-06-29 县府办 before-1 +recurring',
+      '2022-06-29 县财政局 before-1 +recurring',
+      '2022-06-30 县府办 due +recurring',
+      '2022-06-30 县财政局 due +recurring',
     ]);
   });
 });
@@ -179,7 +206,9 @@ describe('who is reminded', () => {
         { text: '涉农补贴', leads: ['县农业农村局'], co: [], deadlines: [], recurring: [] },
       ],
     });
-    const dueByDate = (d: string) => rs.filter((r) => r.kind === 'due' && r.dueDate === d).map((r) => r.unit).sort();
+    // A due-day notice may ride in the same message as a 催办 of the same unit (listed in `also`).
+    const dueByDate = (d: string) =>
+      rs.filter((r) => [r, ...(r.also ?? [])].some((x) => x.kind === 'due' && x.dueDate === d)).map((r) => r.unit).sort();
     expect(dueByDate('2022-07-29')).toEqual(['县征收指导中心']);
     expect(dueByDate('2022-12-31')).toEqual(['县农业农村局', '县征收指导中心']);
   });
