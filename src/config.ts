@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readdir } from 'node:fs/promises';
+import { glob, isDynamicPattern } from 'tinyglobby';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { redactUrl } from './log.js';
@@ -226,7 +226,7 @@ export const envSchema = z.object({
   PLAN_FILES: z
     .string()
     .transform((raw, ctx) => {
-      const list = raw.split(/[,，]/).map((s) => s.trim()).filter(Boolean);
+      const list = splitPatterns(raw);
       if (list.length === 0) ctx.addIssue({ code: 'custom', message: '至少要有一个文件路径或通配符' });
       return list;
     })
@@ -420,56 +420,48 @@ export function redactConfig(config: Config): unknown {
 
 // ---- PLAN_FILES expansion (the only I/O here) ----
 
-const MAX_WALK_ENTRIES = 20_000;
-
-function segmentRegex(seg: string): RegExp {
-  const body = seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-  return new RegExp(`^${body}$`);
+/** "seeds/*.txt, plans/{a,b}.txt" -> two patterns: commas inside braces belong to the pattern. */
+export function splitPatterns(raw: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of raw) {
+    if (ch === '{') depth += 1;
+    else if (ch === '}') depth = Math.max(0, depth - 1);
+    if ((ch === ',' || ch === '，') && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim()).filter(Boolean);
 }
 
+/** Globs stop here rather than walk a whole disk. */
+const MAX_MATCHES = 20_000;
+
 /**
- * Expands PLAN_FILES entries (plain paths, `*` / `?` in any path segment, `**`
- * for any depth) relative to `cwd`. Returns absolute paths, sorted, without
- * duplicates. Plain paths are returned whether or not they exist (the loader
- * reports missing files); a glob that matches nothing contributes nothing.
+ * Expands PLAN_FILES entries relative to `cwd` with tinyglobby: `*`, `?`, `**`,
+ * braces (`seeds/{a,b}.txt`), classes (`[ab].txt`). Returns absolute paths,
+ * sorted, without duplicates; dot files and node_modules are left out. Plain
+ * paths are returned whether or not they exist (the loader reports missing
+ * files); a pattern that matches nothing is a ConfigError naming it, since a
+ * plan list that silently loses a pattern looks like a working bot with
+ * missing plans.
  */
 export async function expandPlanFiles(patterns: readonly string[], cwd = process.cwd()): Promise<string[]> {
   const found = new Set<string>();
-  let budget = MAX_WALK_ENTRIES;
-  const walk = async (dir: string, segs: string[]): Promise<void> => {
-    if (segs.length === 0) {
-      found.add(dir);
-      return;
-    }
-    const [seg, ...rest] = segs as [string, ...string[]];
-    if (!/[*?]/.test(seg)) return walk(path.join(dir, seg), rest);
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    budget -= entries.length;
-    if (budget < 0) throw new Error(`PLAN_FILES 的通配符匹配范围过大（超过 ${MAX_WALK_ENTRIES} 个目录项），请写得更具体`);
-    if (seg === '**') {
-      await walk(dir, rest);
-      for (const ent of entries) if (ent.isDirectory() && !ent.name.startsWith('.') && ent.name !== 'node_modules') await walk(path.join(dir, ent.name), segs);
-      return;
-    }
-    const re = segmentRegex(seg);
-    for (const ent of entries) {
-      if (!re.test(ent.name) || ent.name.startsWith('.')) continue;
-      if (rest.length === 0 ? ent.isFile() : ent.isDirectory()) await walk(path.join(dir, ent.name), rest);
-    }
-  };
+  const problems: string[] = [];
   for (const p of patterns) {
-    const abs = path.resolve(cwd, p);
-    if (!/[*?]/.test(p)) {
-      found.add(abs);
+    if (!isDynamicPattern(p)) {
+      found.add(path.resolve(cwd, p));
       continue;
     }
-    const root = path.parse(abs).root;
-    await walk(root, abs.slice(root.length).split(path.sep).filter(Boolean));
+    const matches = await glob(p, { cwd, absolute: true, onlyFiles: true, dot: false, ignore: ['**/node_modules/**'], expandDirectories: false });
+    if (matches.length > MAX_MATCHES) problems.push(`PLAN_FILES 中的“${p}”匹配了 ${matches.length} 个文件（上限 ${MAX_MATCHES}），请写得更具体`);
+    else if (matches.length === 0) problems.push(`PLAN_FILES 中的“${p}”没有匹配到任何文件（在 ${cwd} 下查找）。请检查路径和通配符，例如 ${ENV_EXAMPLES.PLAN_FILES}`);
+    for (const m of matches) found.add(path.resolve(m));
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return [...found].sort();
 }

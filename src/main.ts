@@ -42,7 +42,16 @@ async function main(): Promise<number> {
   const log = createLogger({ level: consoleMode && !process.env.LOG_LEVEL ? 'warn' : config.logLevel, destination: 2 });
   log.info({ evt: 'config', config: redactConfig(config) }, 'starting');
 
-  const files = await expandPlanFiles(config.plans.files);
+  let files: string[];
+  try {
+    files = await expandPlanFiles(config.plans.files);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 78;
+    }
+    throw e;
+  }
   const bundled = await readPlanFiles(files, log);
   for (const r of bundled.rejected) process.stderr.write(`未导入：${r.reason}\n`);
   const units = await readUnits(config.plans.unitsFile, log);

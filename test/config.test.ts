@@ -183,6 +183,28 @@ describe('expandPlanFiles', () => {
     expect(await expandPlanFiles(['plans/**/*.txt'], d)).toEqual(
       [path.join(d, 'plans/2024/c.txt'), path.join(d, 'plans/a.txt'), path.join(d, 'plans/b.txt')].sort(),
     );
-    expect(await expandPlanFiles(['nowhere/*.txt'], d)).toEqual([]);
+    await expect(expandPlanFiles(['nowhere/*.txt'], d)).rejects.toThrow(/PLAN_FILES 中的“nowhere\/\*\.txt”没有匹配到任何文件/u);
+  });
+
+  it('understands braces, also inside a comma-separated PLAN_FILES', async () => {
+    const d = await mkdtemp(path.join(os.tmpdir(), 'duban-plans-'));
+    dirs.push(d);
+    await mkdir(path.join(d, 'seeds'), { recursive: true });
+    for (const f of ['seeds/a.txt', 'seeds/b.txt', 'seeds/c.txt']) await writeFile(path.join(d, f), 'x');
+    const files = loadConfig({ PLAN_FILES: 'seeds/{a,b}.txt, seeds/c.txt' }).plans.files;
+    expect(files).toEqual(['seeds/{a,b}.txt', 'seeds/c.txt']);
+    expect(await expandPlanFiles(files, d)).toEqual([path.join(d, 'seeds/a.txt'), path.join(d, 'seeds/b.txt'), path.join(d, 'seeds/c.txt')]);
+  });
+
+  it('names every pattern that matches nothing, and changes nothing', async () => {
+    const d = await mkdtemp(path.join(os.tmpdir(), 'duban-plans-'));
+    dirs.push(d);
+    await mkdir(path.join(d, 'seeds'), { recursive: true });
+    await writeFile(path.join(d, 'seeds/a.txt'), 'x');
+    const err = await expandPlanFiles(['seeds/*.txt', 'seeds/{x,y}.txt', 'old/**/*.md'], d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toHaveLength(2);
+    expect((err as ConfigError).message).toContain('“seeds/{x,y}.txt”没有匹配到任何文件');
+    expect((err as ConfigError).message).toContain('“old/**/*.md”没有匹配到任何文件');
   });
 });

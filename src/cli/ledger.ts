@@ -102,7 +102,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const conns = createRedis(target, { log: io.log, name: 'duban-cli' });
   try {
-    const files = await expandPlanFiles(config.plans.files, io.cwd);
+    let files: string[];
+    try {
+      files = await expandPlanFiles(config.plans.files, io.cwd);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      io.stderr.write(`${e.message}\n`);
+      return EXIT_USAGE;
+    }
     // What the bot serves: PLAN_FILES overlaid with plans imported through /导入 or `cli import`.
     const { plans, rejected } = await loadServedPlans({
       files,
