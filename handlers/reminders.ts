@@ -6,6 +6,11 @@ import { plansDirectory } from '../src/progress/args.js';
 import { taskById } from '../src/progress/resolve-task.js';
 import { nextReminders, reminderKindLabel, shortChineseDate } from '../src/progress/unit-summary.js';
 
+/** An office name as people type it (ends like one), so "减税降费的提醒" is not taken for a unit. */
+const UNIT = '[\\p{Script=Han}A-Za-z0-9（）()]{1,30}?(?:局|办|委|委员会|中心|院|馆|部|室|所|队|会|站|公司|集团|政府|厅|处|科|组|社)';
+/** The asker's own unit: the group's binding decides. */
+const OWN = '(?:本单位|我们单位|我单位|我们|本群)';
+
 const WEEKDAY = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
 export default defineCommand({
@@ -16,6 +21,12 @@ export default defineCommand({
   examples: ['/提醒', '/提醒 县财政局'],
   role: 'everyone',
   group: '进展',
+  intents: [
+    // "县财政局的提醒", "县财政局的近期提醒有哪些", "本单位的提醒"
+    { pattern: new RegExp(`^(?:请问|查看|看看)?(?:(?<arg>${UNIT})|${OWN})?的?(?:近期|最近|接下来的?)?提醒(?:计划)?(?:有哪些|是什么|情况)?$`, 'u'), priority: 2 },
+    // "县财政局近期有哪些提醒", "最近有什么提醒"
+    { pattern: new RegExp(`^(?:请问)?(?:(?<arg>${UNIT})|${OWN})?(?:近期|最近|接下来)?(?:有|会有)(?:哪些|什么|几次|几条)提醒$`, 'u'), priority: 2 },
+  ],
   async run(ctx) {
     const svc = ctx.progress;
     const { tenant, chatId } = ctx.message;

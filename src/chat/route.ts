@@ -40,8 +40,11 @@ function simplified(text: string): string {
   return /[^\x00-\x7f]/u.test(text) ? (t2s ??= OpenCC.Converter({ from: 't', to: 'cn' }))(text) : text;
 }
 
+/** "你好，减税降费谁牵头": a greeting before a question is politeness, not the question. */
+const LEADING_GREETING = /^(?:你好|您好|hi|hello)[\s,，!！。~～]+(?=\S)/iu;
+
 function normalise(text: string): string {
-  return simplified(text).replace(/\u3000/gu, ' ').trim().replace(LEADING_MENTIONS, '').replace(TRAILING_PUNCT, '').trim();
+  return simplified(text).replace(/\u3000/gu, ' ').trim().replace(LEADING_MENTIONS, '').replace(LEADING_GREETING, '').replace(TRAILING_PUNCT, '').trim();
 }
 
 interface Keyed {

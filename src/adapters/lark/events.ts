@@ -81,6 +81,7 @@ export const DEFAULT_MENU_COMMANDS: Readonly<Record<string, string>> = {
   files: '/文件',
   due: '/截止',
   deadline: '/截止',
+  whoami: '/我是谁',
 };
 
 export const NON_TEXT_NOTE = '目前只能识别文字消息，请直接输入文字，例如“/帮助”。';
