@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { processIO, type CliIO } from './cli/io.js';
+import { nodeVersionProblem } from './node-version.js';
 
 /**
  * `cli <subcommand> …`: a thin dispatcher. Each subcommand lives in
@@ -119,7 +120,11 @@ function invokedDirectly(): boolean {
   }
 }
 
-if (invokedDirectly()) {
+const tooOld = invokedDirectly() ? nodeVersionProblem() : undefined;
+if (tooOld) {
+  process.stderr.write(`${tooOld}\n`);
+  process.exitCode = 1;
+} else if (invokedDirectly()) {
   const io = processIO();
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, ConfigError, expandPlanFiles, redactConfig } from './config.js';
 import { createLogger } from './log.js';
+import { nodeVersionProblem } from './node-version.js';
 import { openRedis } from './redis/connection.js';
 import { RedisUnavailableError } from './redis/ensure.js';
 import { readPlanFiles, readUnits } from './plans/load.js';
@@ -26,6 +27,11 @@ import { dirFileSink, larkFileSink } from './summary/file-sink.js';
 import type { LarkHandle } from './adapters/lark/index.js';
 
 async function main(): Promise<number> {
+  const tooOld = nodeVersionProblem();
+  if (tooOld) {
+    process.stderr.write(`${tooOld}\n`);
+    return 1;
+  }
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {
