@@ -3,6 +3,7 @@
  * when credentials are configured, otherwise as a chat in this terminal.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig, ConfigError, expandPlanFiles, redactConfig } from './config.js';
 import { createLogger } from './log.js';
 import { nodeVersionProblem } from './node-version.js';
@@ -44,8 +45,10 @@ async function main(): Promise<number> {
     throw e;
   }
   const consoleMode = !config.lark;
-  // In the terminal chat stdout is the conversation: logs go to stderr, quietly.
-  const log = createLogger({ level: consoleMode && !process.env.LOG_LEVEL ? 'warn' : config.logLevel, destination: 2 });
+  // In the terminal chat the screen is the conversation: logs go to a file under DATA_DIR
+  // (at LOG_LEVEL, as in Lark mode), never into the chat. With Lark, JSON lines on stderr.
+  const logFile = path.resolve(config.dataDir, 'logs', 'duban.log');
+  const log = createLogger({ level: config.logLevel, destination: consoleMode ? logFile : 2 });
   log.info({ evt: 'config', config: redactConfig(config) }, 'starting');
 
   let files: string[];
@@ -163,7 +166,7 @@ async function main(): Promise<number> {
       input: process.stdin,
       output: process.stdout,
       log,
-      banner: `督办 已载入 ${docs.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。`,
+      banner: `督办 已载入 ${docs.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。（日志写入 ${path.relative(process.cwd(), logFile) || logFile}）`,
     });
     await progress?.settle();
     await holidays.book.close();

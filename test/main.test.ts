@@ -1,20 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../src/log.js';
+import { ensureRedis, type RedisFound } from '../src/redis/ensure.js';
 import { startFakeLark, type FakeLark } from './fakes/lark-server.js';
 import { postEvent, textMessage, type EventContext } from './fakes/lark-events.js';
-import { connectTestRedis, testRedisUrl } from './support/redis.js';
 
 // `npm start` as a user runs it: the real entry point in a child process, real Redis,
-// the real Lark SDK talking to the fake Open API over loopback.
+// the real Lark SDK talking to the fake Open API over loopback. The bot uses its
+// production key names (duban:…, {duban}:…), so it gets a redis-server of its own,
+// started here on a free port and stopped after: the shared test Redis never sees them.
 const ROOT = join(import.meta.dirname, '..');
+let redisUrl = '';
+let scratch = '';
 
 function run(env: Record<string, string>, input?: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', REDIS_URL: testRedisUrl(), REDIS_AUTOSTART: 'false', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', REDIS_URL: redisUrl, REDIS_AUTOSTART: 'false', DATA_DIR: join(scratch, 'data'), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   if (input !== undefined) child.stdin!.end(input);
@@ -39,9 +47,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+let privateRedis: RedisFound | undefined;
+
 describe('npm start', () => {
   beforeAll(async () => {
-    (await connectTestRedis()).disconnect(); // fails loudly without Redis
+    scratch = await mkdtemp(join(tmpdir(), 'duban-main-'));
+    // Fails loudly (no skip) when redis-server cannot be started.
+    const found = await ensureRedis({ localUrl: `redis://127.0.0.1:${await freePort()}`, dataDir: join(scratch, 'redis'), log: silentLogger('fatal'), allowSpawn: true });
+    if (found.url === undefined) throw new Error(`main.test needs a redis-server of its own: ${found.hint}`);
+    privateRedis = found;
+    redisUrl = found.url;
+  }, 30_000);
+
+  afterAll(async () => {
+    await privateRedis?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
   it('answers piped questions in the terminal and exits', async () => {
@@ -50,6 +70,29 @@ describe('npm start', () => {
     expect(out.stdout).toContain('牵头单位：县税务局');
     expect(out.stdout).toContain('2022年庆元县政务公开工作要点');
     expect(out.stdout).toMatch(/共 5 份文件，\d+ 项任务/);
+  });
+
+  it('keeps the terminal chat free of log lines, even at LOG_LEVEL=info (as .env.example has it): they go to DATA_DIR/logs', async () => {
+    const dataDir = join(scratch, 'chatty');
+    const out = await collect(run({ LOG_LEVEL: 'info', DATA_DIR: dataDir }, '减税降费谁牵头\n'));
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('牵头单位：县税务局');
+    for (const text of [out.stdout, out.stderr]) expect(text).not.toMatch(/"level":\d+/u);
+    const logFile = join(dataDir, 'logs', 'duban.log');
+    expect(existsSync(logFile)).toBe(true);
+    expect(readFileSync(logFile, 'utf8')).toMatch(/"level":30/u);
+  });
+
+  it('in the terminal, /退回 says the unit was not notified, and logs no error about a missing Lark messenger', async () => {
+    const dataDir = join(scratch, 'decide');
+    const out = await collect(run({ LOG_LEVEL: 'info', DATA_DIR: dataDir }, '/绑定 县大数据发展中心\n/进展 三（四） 已完成 已开放\n/退回 三（四） 请补充佐证材料\n'));
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('【已退回】');
+    expect(out.stdout).toContain('没有通知该单位工作群');
+    expect(out.stdout).not.toContain('已通知该单位工作群');
+    const lines = readFileSync(join(dataDir, 'logs', 'duban.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg?: string; err?: unknown });
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(JSON.stringify(lines)).not.toContain('no Lark messenger');
   });
 
   it('says which setting is wrong and does not start', async () => {

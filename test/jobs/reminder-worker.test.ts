@@ -225,7 +225,7 @@ describe('reminders fire and reach the right chat (real Redis, BullMQ)', () => {
     await bindings.flag(tenant, 'oc_gone', 230002, 'bot not in chat');
     const clock = shiftedClock(shanghaiInstant('2022-07-20', '09:00'));
     const r = soon(clock, 0, { tenant, taskId: 'doc#stat', unit: '县统计局' });
-    const fire = createReminderProcessor({ connection: conn, deliveryQueue: deliveries, redis: t.redis, bindings, supervisorsChat: () => SUPERVISORS, now: clock, log });
+    const fire = createReminderProcessor({ connection: conn, prefix: t.prefix, deliveryQueue: deliveries, redis: t.redis, bindings, supervisorsChat: () => SUPERVISORS, now: clock, log });
     const outcome = await fire({ id: r.id, data: toJobData(r) } as Job<ReminderJobData>);
     expect(outcome).toEqual({ status: 'queued', chats: [SUPERVISORS], fallback: true });
     const queued = (await deliveries.getJobs(['waiting', 'delayed'], 0, -1)).filter((j) => j.data.ref === r.id);
@@ -240,6 +240,7 @@ describe('reminders fire and reach the right chat (real Redis, BullMQ)', () => {
     const planned = soon(shiftedClock(shanghaiInstant('2022-07-20', '09:00')), 0, { tenant, taskId: 'doc#stale', unit: '县文旅局', kind: 'before-1' });
     const fire = createReminderProcessor({
       connection: conn,
+      prefix: t.prefix,
       deliveryQueue: deliveries,
       redis: t.redis,
       bindings,

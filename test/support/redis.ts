@@ -44,13 +44,22 @@ export async function connectTestRedis(opts: ConnectOptions = {}): Promise<Redis
 }
 
 /**
- * A key prefix unique to this call: `t:<name>:<12 hex>`. Use it for plain keys
- * (`${prefix}:…`) and as BullMQ's `prefix` option. Names are sanitised so the
- * prefix never contains glob characters.
+ * This test run's id (set by test/support/redis-leaks.ts before the workers
+ * start), so the run can tell its own leftovers from a neighbour's.
+ */
+export function testRunId(): string {
+  return /^[0-9a-f]{8}$/.test(process.env.DUBAN_TEST_RUN ?? '') ? process.env.DUBAN_TEST_RUN! : 'norun';
+}
+
+/**
+ * A key prefix unique to this call: `t:<run>:<name>:<12 hex>`. Use it for
+ * plain keys (`${prefix}:…`) and as BullMQ's `prefix` option, bare or in
+ * braces (`{${prefix}}`, a Cluster hash tag): both forms are cleaned up.
+ * Names are sanitised so the prefix never contains glob characters.
  */
 export function uniquePrefix(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'x';
-  return `t:${safe}:${randomBytes(6).toString('hex')}`;
+  return `t:${testRunId()}:${safe}:${randomBytes(6).toString('hex')}`;
 }
 
 /** Deletes every key starting with `prefix` (SCAN + UNLINK, never FLUSHALL); returns how many. */
@@ -92,7 +101,10 @@ export function useTestRedis(name: string): TestRedis {
     main = await connect();
   });
   afterAll(async () => {
-    if (main) await deleteByPrefix(main, prefix);
+    if (main) {
+      await deleteByPrefix(main, prefix);
+      await deleteByPrefix(main, `{${prefix}`);
+    }
     await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
   });
   return {
