@@ -2,6 +2,7 @@ import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { isCalendarDate } from './calendar/shanghai.js';
 import { redactUrl } from './log.js';
 
 /**
@@ -72,6 +73,13 @@ export interface Config {
     summaryCron: string;
     timezone: 'Asia/Shanghai';
   };
+  /** REQUIRE_LARK: never fall back to the terminal chat (containers have no terminal). */
+  requireLark: boolean;
+  /**
+   * DEMO_TODAY: the terminal chat's "today". 'auto' (default): the plans' own
+   * year when every loaded plan is from a past year; 'off': the real date; or a date.
+   */
+  demoToday: 'auto' | 'off' | string;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +122,8 @@ export const ENV_EXAMPLES: Readonly<Record<string, string>> = {
   WEEKLY_CALL_CRON: '周四 10:00',
   WEEKLY_SUMMARY_CRON: '0 16 * * 5',
   QUEUE_PREFIX: '{duban}',
+  REQUIRE_LARK: 'true',
+  DEMO_TODAY: '2022-07-05',
 };
 
 const LARK_DOMAINS: Record<string, string> = {
@@ -290,6 +300,19 @@ export const envSchema = z.object({
   WEEKLY_CALL_CRON: schedule.default('0 10 * * 4'),
   WEEKLY_SUMMARY_CRON: schedule.default('0 16 * * 5'),
   QUEUE_PREFIX: token('队列前缀').default('{duban}'),
+  REQUIRE_LARK: boolFlag.default(false),
+  DEMO_TODAY: z
+    .string()
+    .transform((raw, ctx) => {
+      const v = raw.trim().toLowerCase();
+      if (v === 'auto' || v === 'off') return v;
+      if (!isCalendarDate(v)) {
+        ctx.addIssue({ code: 'custom', message: '应为 auto（默认）、off 或 YYYY-MM-DD 形式的日期' });
+        return z.NEVER;
+      }
+      return v;
+    })
+    .default('auto'),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -329,6 +352,10 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
   // Without the encrypt key Lark signs nothing, so a webhook could not tell forged events from real ones.
   if (larkOn && mode === 'webhook' && !has('LARK_ENCRYPT_KEY')) {
     out.push(problem('LARK_ENCRYPT_KEY', 'webhook 模式需要它来校验飞书推送的签名（或改用 LARK_MODE=ws 长连接）', undefined));
+  }
+  // A made-up "today" would move real reminders: only the terminal chat may have one.
+  if (larkOn && env.DEMO_TODAY !== undefined && !/^(auto|off)$/i.test(env.DEMO_TODAY)) {
+    out.push(problem('DEMO_TODAY', '演示日期只用于终端对话；接入飞书时请删掉这一行（提醒按真实日期发送）', env.DEMO_TODAY));
   }
   const appId = env.LARK_APP_ID;
   if (larkOn && mode === 'ws' && appId !== undefined && !/^cli_[0-9a-f]{16}$/.test(appId)) {
@@ -394,6 +421,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateAfterWorkdays: e.ESCALATE_AFTER_WORKDAYS,
     },
     weekly: { callCron: e.WEEKLY_CALL_CRON, summaryCron: e.WEEKLY_SUMMARY_CRON, timezone: 'Asia/Shanghai' },
+    requireLark: e.REQUIRE_LARK,
+    demoToday: e.DEMO_TODAY,
   };
 }
 

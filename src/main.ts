@@ -23,6 +23,7 @@ import { MAX_NOTICE_BYTES } from './holidays/files.js';
 import { scanTenants } from '../jobs/weekly-tenants.js';
 import { startConsole } from './adapters/console/index.js';
 import { systemClock } from './chat/types.js';
+import { demoClock, demoNote, demoToday, withDemoLabel } from './chat/demo-today.js';
 import { createProgressFeatures } from './progress/features.js';
 import { dirFileSink, larkFileSink } from './summary/file-sink.js';
 import type { LarkHandle } from './adapters/lark/index.js';
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
     throw e;
   }
   const consoleMode = !config.lark;
+  if (consoleMode && config.requireLark) return waitForLark();
   // In the terminal chat the screen is the conversation: logs go to a file under DATA_DIR
   // (at LOG_LEVEL, as in Lark mode), never into the chat. With Lark, JSON lines on stderr.
   const logFile = path.resolve(config.dataDir, 'logs', 'duban.log');
@@ -103,6 +105,11 @@ async function main(): Promise<number> {
   const holidays = await setupHolidays({ config, ...(client ? { redis: client } : {}), log });
   for (const p of holidays.problems) process.stderr.write(`${p}\n`);
 
+  // Terminal chat on plans from past years: a labelled demo "today" in their year (DEMO_TODAY).
+  const demo = consoleMode ? demoToday(config.demoToday, plans().ledger.documents, new Date()) : undefined;
+  const clock = demo ? demoClock(demo.date) : systemClock;
+  if (demo) log.info({ event: 'demo-today', date: demo.date, why: demo.why }, 'terminal chat runs on a demo date');
+
   // The Lark messenger exists only after startLark; features that send take a getter.
   const lark: { handle?: LarkHandle } = {};
   const messenger = () => {
@@ -117,6 +124,7 @@ async function main(): Promise<number> {
         log,
         // The terminal has no one to notify: without a messenger the replies say so instead of promising a send.
         ...(consoleMode ? {} : { messenger: () => lark.handle?.messenger }),
+        ...(demo ? { now: () => clock.now() } : {}),
       })
     : undefined;
   // /假期 gets the book; in Lark, notices sent as files arrive through /导入 (onFile).
@@ -145,7 +153,7 @@ async function main(): Promise<number> {
   const bot = createBot({
     plans,
     commands: builtinCommands.map((c) => (c.name === importCommand.name ? importCommand : c.name === holidaysCommand.name ? holidaysCommand : c)),
-    clock: systemClock,
+    clock,
     log,
     ...(progress ? { roleOf: (m) => progress.roleOf(m), progress: progress.services } : {}),
     files: consoleMode
@@ -162,11 +170,13 @@ async function main(): Promise<number> {
     await registry.listen();
     await holidays.book.listen();
     await startConsole({
-      bot,
+      bot: demo ? withDemoLabel(bot, demo) : bot,
       input: process.stdin,
       output: process.stdout,
       log,
-      banner: `督办 已载入 ${docs.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。（日志写入 ${path.relative(process.cwd(), logFile) || logFile}）`,
+      banner:
+        `督办 已载入 ${docs.length} 份工作要点、${tasks} 项任务。输入 /帮助 查看命令，exit 退出。（日志写入 ${path.relative(process.cwd(), logFile) || logFile}）` +
+        (demo ? `\n${demoNote(demo)}（演示中的绑定和进展单独记录，不影响真实数据）` : ''),
     });
     await progress?.settle();
     await holidays.book.close();
@@ -178,6 +188,28 @@ async function main(): Promise<number> {
   if (!redis.ok || !progress) return 1;
   const { startServices } = await import('./services.js');
   await startServices({ config, plans, registry, holidays: holidays.book, bot, redis, progress, lark, log });
+  return 0;
+}
+
+/**
+ * REQUIRE_LARK without credentials (a container has no terminal to chat in):
+ * say once what is missing, then idle until stopped. Exiting would make the
+ * container restart, print the same and exit again, forever.
+ */
+async function waitForLark(): Promise<number> {
+  process.stderr.write(
+    '督办缺少飞书凭证，未启动：请在 .env 中填写 LARK_APP_ID 和 LARK_APP_SECRET（webhook 模式还要 LARK_ENCRYPT_KEY、LARK_VERIFICATION_TOKEN；见 .env.example），' +
+      '然后 docker compose up -d 重新创建容器。在此等待，不会反复重启。（REQUIRE_LARK=true）\n',
+  );
+  await new Promise<void>((resolve) => {
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    const stop = () => {
+      clearInterval(keepAlive);
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
   return 0;
 }
 

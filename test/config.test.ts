@@ -118,6 +118,15 @@ describe('loadConfig', () => {
     expect(problemsOf({ REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' })[0]).toMatch(/^REDIS_CLUSTER_NODES：/);
   });
 
+  it('takes a demo date for the terminal only, and refuses an impossible one', () => {
+    expect(loadConfig({}).demoToday).toBe('auto');
+    expect(loadConfig({ DEMO_TODAY: 'OFF' }).demoToday).toBe('off');
+    expect(loadConfig({ DEMO_TODAY: '2022-07-05' }).demoToday).toBe('2022-07-05');
+    expect(problemsOf({ DEMO_TODAY: '2022-13-01' })[0]).toMatch(/^DEMO_TODAY：应为 auto/);
+    expect(problemsOf({ LARK_APP_ID: lark.LARK_APP_ID, LARK_APP_SECRET: 'x', LARK_MODE: 'ws', DEMO_TODAY: '2022-07-05' })[0]).toMatch(/^DEMO_TODAY：演示日期只用于终端对话/);
+    expect(loadConfig({ REQUIRE_LARK: 'true' }).requireLark).toBe(true);
+  });
+
   it('never echoes a secret in an error message', () => {
     const problems = problemsOf({ ...lark, LARK_APP_SECRET: 'pasted secret\nwith newline', REDIS_URL: 'http://:pw123@x' });
     const text = problems.join('\n');

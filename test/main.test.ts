@@ -72,6 +72,29 @@ describe('npm start', () => {
     expect(out.stdout).toMatch(/共 5 份文件，\d+ 项任务/);
   });
 
+  it('a first run on the bundled (past-year) plans shows what falls due, on a demo date it names in every reply', async () => {
+    const out = await collect(run({}, '/截止\n'));
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/共 \d+ 项/u);
+    expect(out.stdout).toContain('演示日期：已载入的工作要点都是往年的');
+    const real = await collect(run({ DEMO_TODAY: 'off' }, '/截止\n'));
+    expect(real.stdout).not.toContain('演示日期');
+  });
+
+  it('in a container (REQUIRE_LARK=true) without Lark credentials: says what is missing and waits instead of exiting', async () => {
+    const child = run({ REQUIRE_LARK: 'true' });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 20_000;
+    while (!stderr.includes('LARK_APP_SECRET') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toContain('缺少飞书凭证');
+    expect(stderr).toContain('LARK_APP_ID');
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  }, 30_000);
+
   it('keeps the terminal chat free of log lines, even at LOG_LEVEL=info (as .env.example has it): they go to DATA_DIR/logs', async () => {
     const dataDir = join(scratch, 'chatty');
     const out = await collect(run({ LOG_LEVEL: 'info', DATA_DIR: dataDir }, '减税降费谁牵头\n'));

@@ -49,6 +49,12 @@ describe('docker-compose.yml', () => {
     expect(bot.environment?.REDIS_URL).toBe('redis://redis:6379');
     // The compose environment must itself be a valid configuration.
     expect(loadConfig(bot.environment).redis.url).toBe('redis://redis:6379');
+    // No terminal in a container: never the console fallback (which would exit and restart forever).
+    expect(loadConfig(bot.environment).requireLark).toBe(true);
+  });
+
+  it('says which Compose it needs for the optional env_file', () => {
+    expect(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')).toMatch(/Compose 2\.24 or later/u);
   });
 
   it('publishes the webhook port the bot listens on', () => {
