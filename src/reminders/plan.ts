@@ -76,7 +76,8 @@ export function planReminders(ledger: Ledger, options: PlanOptions): Reminder[] 
 export function oneMessageEach(list: Reminder[]): Reminder[] {
   const groups = new Map<string, Reminder[]>();
   for (const r of list) {
-    const key = JSON.stringify([r.tenant, r.taskId, r.unit, r.target, r.fireAt.getTime()]);
+    const target = r.target.kind === 'unit' ? `u\u0000${r.target.unit}` : 's';
+    const key = `${r.tenant}\u0000${r.taskId}\u0000${r.unit}\u0000${target}\u0000${r.fireAt.getTime()}`;
     const g = groups.get(key);
     if (g) g.push(r);
     else groups.set(key, [r]);
