@@ -59,7 +59,6 @@ async function unknownStatus(ctx: Context, word: string): Promise<void> {
   });
 }
 
-
 async function resolveTarget(ctx: Context, a: ReportArgs): Promise<{ hit: TaskHit; unit?: string } | undefined> {
   const svc = ctx.progress!;
   const parent = ctx.message.parentId ? await svc.cardRefs.lookup(ctx.message.parentId) : undefined;
