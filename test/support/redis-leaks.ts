@@ -55,7 +55,11 @@ export default async function setup(): Promise<() => Promise<void>> {
       const problems: string[] = [];
       if (mine.length > 0) problems.push(`${mine.length} key(s) left under this run's test prefixes, e.g. ${mine.slice(0, 5).join(', ')}`);
       if (created.length > 0) problems.push(`${created.length} key(s) created outside test prefixes, e.g. ${created.slice(0, 5).join(', ')}`);
-      if (problems.length > 0) throw new Error(`The tests did not leave Redis as they found it (${process.env.REDIS_URL || 'redis://127.0.0.1:6379'}):\n  ${problems.join('\n  ')}`);
+      if (problems.length > 0) {
+        // vitest reports a teardown error but keeps the exit code: set it, so CI fails.
+        process.exitCode = 1;
+        throw new Error(`The tests did not leave Redis as they found it (${process.env.REDIS_URL || 'redis://127.0.0.1:6379'}):\n  ${problems.join('\n  ')}`);
+      }
     } finally {
       redis.disconnect();
     }
