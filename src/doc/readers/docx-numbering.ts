@@ -42,6 +42,7 @@ export class WordNumbering {
   private readonly styles = new Map<string, Style>();
   private defaultStyle?: string;
   private readonly counters = new Map<string, Array<number | undefined>>();
+  private readonly restarted = new Set<string>();
 
   constructor(numbering: Document | undefined, styles: Document | undefined) {
     if (styles?.documentElement) this.readStyles(styles.documentElement);
@@ -82,12 +83,18 @@ export class WordNumbering {
     const levels = this.levelsOf(num);
     const lvl = levels.get(ilvl);
     if (!lvl) return undefined;
-    // Lists that restart (w:startOverride) count on their own; the others share their abstract's counters, as Word does.
-    const key = num.starts.size ? `num:${numId}` : `abs:${num.abstractId}`;
-    let counts = this.counters.get(key);
-    if (!counts) this.counters.set(key, (counts = []));
-    const start = (l: number) => num.starts.get(l) ?? levels.get(l)?.start ?? 1;
-    counts[ilvl] = counts[ilvl] === undefined ? start(ilvl) : counts[ilvl]! + 1;
+    // Every w:num of one abstract list shares its counters, as Word counts them; a w:num with
+    // w:startOverride starts the level again where that w:num is first used.
+    let counts = this.counters.get(num.abstractId);
+    if (!counts) this.counters.set(num.abstractId, (counts = []));
+    const start = (l: number) => levels.get(l)?.start ?? 1;
+    const override = num.starts.get(ilvl);
+    if (override !== undefined && !this.restarted.has(`${numId}:${ilvl}`)) {
+      this.restarted.add(`${numId}:${ilvl}`);
+      counts[ilvl] = override;
+    } else {
+      counts[ilvl] = counts[ilvl] === undefined ? start(ilvl) : counts[ilvl]! + 1;
+    }
     for (let k = ilvl + 1; k < 9; k++) {
       const restart = levels.get(k)?.restart ?? k;
       if (restart !== 0 && ilvl <= restart - 1) counts[k] = undefined;

@@ -14,6 +14,8 @@ export type Node = DefaultTreeAdapterMap['childNode'] | DefaultTreeAdapterMap['p
 const DROP_TAGS = new Set([
   'script', 'style', 'noscript', 'template', 'nav', 'footer', 'aside', 'iframe', 'frame', 'frameset', 'select', 'option',
   'button', 'input', 'textarea', 'svg', 'canvas', 'object', 'embed', 'audio', 'video', 'map', 'link', 'meta', 'head', 'title',
+  // Tracked deletions in pages exported from Word or WPS.
+  'del',
 ]);
 
 /** id/class words of page furniture (tokens split on -, _, space, digits). */
@@ -50,7 +52,11 @@ function idClass(el: El): string {
 export function isFurniture(el: El): boolean {
   if (DROP_TAGS.has(el.tagName)) return true;
   if (attr(el, 'hidden') !== undefined || attr(el, 'aria-hidden') === 'true') return true;
-  if (/display\s*:\s*none|visibility\s*:\s*hidden/i.test(attr(el, 'style') ?? '')) return true;
+  const style = attr(el, 'style') ?? '';
+  if (/display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
+  // Headers, footers, footnotes and comments of a document saved as a web page (Word's mso-element, LibreOffice's title).
+  if (/mso-element\s*:\s*(header|footer|footnote|endnote|comment)/i.test(style)) return true;
+  if (el.tagName === 'div' && /^(header|footer)$/i.test(attr(el, 'title') ?? '')) return true;
   const role = attr(el, 'role');
   if (role && /^(navigation|banner|contentinfo|search|complementary|menu|menubar)$/.test(role)) return true;
   const tokens = idClass(el)

@@ -51,6 +51,7 @@ class PageReader {
   private readonly blocks: Block[] = [];
   private line = '';
   private pendingLabel?: string;
+  private listDepth = 0;
   private chars = 0;
 
   constructor(
@@ -120,7 +121,8 @@ class PageReader {
 
   private list(el: El, depth: number, pre: boolean): void {
     const ordered = el.tagName === 'ol';
-    const type = attr(el, 'type') ?? '1';
+    const format = listFormat(el);
+    this.listDepth++;
     let n = Number.parseInt(attr(el, 'start') ?? '1', 10);
     if (!Number.isFinite(n)) n = 1;
     for (const li of children(el)) {
@@ -132,12 +134,13 @@ class PageReader {
       const value = Number.parseInt(attr(li, 'value') ?? '', 10);
       if (Number.isFinite(value)) n = value;
       this.flush();
-      if (ordered) this.pendingLabel = `${formatNumber(n, OL_TYPES[type] ?? 'decimal')}.`;
+      if (ordered && format !== 'none') this.pendingLabel = `${formatNumber(n, format)}${CJK_FORMATS.has(format) ? '、' : '.'}`;
       this.walk(li, depth + 1, pre);
       this.flush();
       this.pendingLabel = undefined;
       n++;
     }
+    this.listDepth--;
   }
 
   private table(el: El): Table {
@@ -158,7 +161,9 @@ class PageReader {
     return table;
   }
 
-  private flush(level?: number): void {
+  private flush(heading?: number): void {
+    // List items take their nesting as level (0 = outermost list), headings their rank.
+    const level = heading ?? (this.listDepth > 0 ? this.listDepth - 1 : undefined);
     const raw = this.line;
     this.line = '';
     for (const part of raw.split('\n')) {
@@ -180,6 +185,20 @@ class PageReader {
 }
 
 const OL_TYPES: Record<string, string> = { '1': 'decimal', a: 'lowerLetter', A: 'upperLetter', i: 'lowerRoman', I: 'upperRoman' };
+/** CSS list-style-type → the Word numFmt formatNumber knows. */
+const CSS_TYPES: Record<string, string> = {
+  decimal: 'decimal', 'decimal-leading-zero': 'decimalZero', 'lower-alpha': 'lowerLetter', 'lower-latin': 'lowerLetter',
+  'upper-alpha': 'upperLetter', 'upper-latin': 'upperLetter', 'lower-roman': 'lowerRoman', 'upper-roman': 'upperRoman',
+  'cjk-ideographic': 'chineseCounting', 'simp-chinese-informal': 'chineseCounting', 'trad-chinese-informal': 'chineseCounting',
+  'cjk-decimal': 'decimal', 'cjk-heavenly-stem': 'ideographTraditional', 'cjk-earthly-branch': 'ideographZodiac', none: 'none',
+};
+const CJK_FORMATS = new Set(['chineseCounting', 'ideographTraditional', 'ideographZodiac']);
+
+function listFormat(ol: El): string {
+  const css = /list-style(?:-type)?\s*:\s*([a-z-]+)/i.exec(attr(ol, 'style') ?? '')?.[1]?.toLowerCase();
+  if (css && CSS_TYPES[css]) return CSS_TYPES[css];
+  return OL_TYPES[attr(ol, 'type') ?? '1'] ?? 'decimal';
+}
 
 /** A cell's text: its block content one line each; a table inside it one row per line. */
 function cellText(td: El, file: string, scores: Scores): string {

@@ -162,3 +162,15 @@ describe('readDocx: bad and big input', () => {
     expect(doc.tasks.length).toBe(paras(m).filter((p) => p.level === 1).length);
   }, 60_000);
 });
+
+describe('readDocx: a .docx written by LibreOffice', () => {
+  // LibreOffice splits one list over several w:num with w:startOverride; Word counts them as one list.
+  it('counts the lists its w:num instances share, so the second section is 二、', async () => {
+    const m = await readDocx(load('libreoffice-resaved.docx'), 'libreoffice-resaved.docx');
+    expect(labelled(m).map(([l, lv]) => [l, lv])).toEqual(SECTION_LABELS);
+    const doc = await parseDocument(load('libreoffice-resaved.docx'), 'libreoffice-resaved.docx');
+    const { items, rows } = split(doc);
+    expect(items.map((t) => ({ path: t.path, ...view(t) }))).toEqual(expectedItems().map(({ path, leads, co, due }) => ({ path, leads, co, due })));
+    expect(rows.map(view)).toEqual(expectedRows().map(({ leads, co, due }) => ({ leads, co, due })));
+  });
+});

@@ -72,6 +72,11 @@ describe('readHtml: page shapes', () => {
     ]);
   });
 
+  it('numbers <ol style="list-style-type: cjk-ideographic"> the Chinese way', async () => {
+    const m = await read('<html><body><div class="content"><ol style="list-style-type: cjk-ideographic"><li>总体要求</li><li>重点任务</li></ol></div></body></html>');
+    expect(paras(m).map((p) => (p.label ?? '') + p.text)).toEqual(['一、总体要求', '二、重点任务']);
+  });
+
   it('splits <br> lines into paragraphs and gives h1–h6 their level', async () => {
     const m = await read('<html><body><article><h2>一、总体要求</h2><p>第一行<br>第二行<br/><br>第三行</p></article></body></html>');
     expect(paras(m).map((p) => [p.text, p.level])).toEqual([['一、总体要求', 1], ['第一行', undefined], ['第二行', undefined], ['第三行', undefined]]);
@@ -111,3 +116,17 @@ describe('readHtml: page shapes', () => {
     expect((err as PlanError).message).toMatch(/嵌套/);
   });
 });
+
+describe('readHtml: the sample .docx exported as a web page by LibreOffice', () => {
+  it('drops the exported header and footer, numbers nested <ol> items with their depth, keeps the table spans', async () => {
+    const m = await readHtml(load('libreoffice-export.html'), 'libreoffice-export.html');
+    const text = allText(m);
+    for (const junk of ['页眉', '县档案局', '第 1 页', '批注']) expect(text, junk).not.toContain(junk);
+    expect(paras(m).filter((p) => p.label).map((p) => [p.label, p.level])).toEqual([['1.', 0], ['1.', 1], ['2.', 1], ['2.', 0], ['1.', 1], ['2.', 1]]);
+    const [t] = tables(m);
+    expect(t!.rows.flatMap((r) => r.filter((c) => c.rowSpan > 1).map((c) => [c.text, c.rowSpan]))).toEqual([['优化营商环境', 3], ['保障基本民生', 2]]);
+    const doc = await parseDocument(load('libreoffice-export.html'), 'libreoffice-export.html');
+    expect(doc.tasks.slice(-SAMPLE.rows.length).map(view)).toEqual(expectedRows().map(({ leads, co, due }) => ({ leads, co, due })));
+  });
+});
+
