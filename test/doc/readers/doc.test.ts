@@ -7,7 +7,7 @@ import { readDocument } from '../../../src/doc/read.js';
 import { PlanError } from '../../../src/plan/errors.js';
 import { parseDocument } from '../../../src/plan/parse.js';
 import { SAMPLE } from '../../fixtures/formats/sample-plan.js';
-import { expectedRows, view } from './sample-expect.js';
+import { expectedItems, expectedRows, view } from './sample-expect.js';
 
 /** sample-plan.doc is the sample .docx converted by LibreOffice's Word 97 filter (make-word.ts). */
 const bytes = new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixtures/formats/word/sample-plan.doc')));
@@ -26,8 +26,38 @@ describe('readDoc: Word 97–2003', () => {
     for (const junk of ['县审计局', '县档案局', '页眉', '批注']) expect(all).not.toContain(junk);
   });
 
-  it('says that automatic numbering cannot come back from a .doc', async () => {
+  it('restores Word 97 list numbering from the list tables as labels', async () => {
     const m = await readDocument(bytes, 'sample-plan.doc');
+    expect(paras(m).filter((p) => p.label).map((p) => [p.label, p.level, p.text])).toEqual(
+      SAMPLE.sections.flatMap((s, si) => [['一二'[si] + '、', 0, s.heading], ...s.items.map((it, ii) => [`（${'一二'[ii]}）`, 1, it.text])]),
+    );
+    expect(m.notes.join('')).not.toMatch(/自动编号/);
+    const outline = await readDocument(new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixtures/formats/word/decimal-outline.doc'))), 'decimal-outline.doc');
+    expect(paras(outline).filter((p) => p.label).map((p) => p.label)).toEqual(['1.', '1.1', '①', '1.2', '①', '2.', '2.1', '①', '2.2', '①']);
+  });
+
+  it('reads the prose items to the sample ledger through parseDocument', async () => {
+    const doc = await parseDocument(bytes, 'sample-plan.doc');
+    expect(doc.tasks.slice(0, 4).map((t) => ({ path: t.path, ...view(t) }))).toEqual(expectedItems().map(({ path, leads, co, due }) => ({ path, leads, co, due })));
+  });
+
+  it('an OLE file whose list tables do not parse still gives its text, with a note', async () => {
+    const cfb = CFB.read(Buffer.from(bytes), { type: 'buffer' });
+    const tableName = CFB.find(cfb, '1Table') ? '1Table' : '0Table';
+    const entry = CFB.find(cfb, tableName)!;
+    const content = Buffer.from(entry.content as Uint8Array);
+    // Zero the list tables (PlfLst/PlfLfo) only: find their positions through the FIB.
+    const wd = Buffer.from(CFB.find(cfb, 'WordDocument')!.content as Uint8Array);
+    for (const i of [73, 74]) {
+      const fc = wd.readUInt32LE(154 + i * 8);
+      const lcb = wd.readUInt32LE(154 + i * 8 + 4);
+      content.fill(0xff, fc, fc + Math.min(lcb, 8));
+    }
+    entry.content = content;
+    const damaged = new Uint8Array(CFB.write(cfb, { type: 'buffer' }) as Buffer);
+    const m = await readDocument(damaged, 'damaged.doc');
+    expect(paras(m)[0]!.text).toBe(SAMPLE.title);
+    expect(paras(m).some((p) => p.label)).toBe(false);
     expect(m.notes.join('')).toMatch(/自动编号无法还原/);
   });
 
