@@ -17,7 +17,6 @@ export default async function bench(): Promise<void> {
     const read: number[] = [];
     const whole: number[] = [];
     let tasks = 0;
-    const heap0 = process.memoryUsage().heapUsed;
     for (let i = 0; i < 10; i++) {
       let t0 = performance.now();
       await c.read(c.bytes, c.file);
@@ -27,6 +26,6 @@ export default async function bench(): Promise<void> {
       whole.push(performance.now() - t0);
     }
     const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1);
-    console.log(`  ${c.name}: ${(c.bytes.length / 1024).toFixed(0)} KB, ${tasks} tasks; read ${med(read)} ms, read + extract ${med(whole)} ms (median of 10); heap +${((process.memoryUsage().heapUsed - heap0) / 1024 / 1024).toFixed(0)} MB`);
+    console.log(`  ${c.name}: ${(c.bytes.length / 1024).toFixed(0)} KB, ${tasks} tasks; read ${med(read)} ms, read + extract ${med(whole)} ms (median of 10); rss ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
   }
 }

@@ -1,6 +1,5 @@
-import type { Document, Element } from '@xmldom/xmldom';
 import { formatNumber } from './number-format.js';
-import { elements, isW, wAttr, wChild, wChildren, wInt, wVal } from './ooxml.js';
+import { elements, isW, wAttr, wChild, wChildren, wInt, wVal, type Element, type XmlPart } from './ooxml.js';
 
 /**
  * Word's automatic numbering, restored: the "一、" or "（一）" a reader of the
@@ -44,7 +43,7 @@ export class WordNumbering {
   private readonly counters = new Map<string, Array<number | undefined>>();
   private readonly restarted = new Set<string>();
 
-  constructor(numbering: Document | undefined, styles: Document | undefined) {
+  constructor(numbering: XmlPart | undefined, styles: XmlPart | undefined) {
     if (styles?.documentElement) this.readStyles(styles.documentElement);
     if (numbering?.documentElement) this.readNumbering(numbering.documentElement);
   }

@@ -1,9 +1,8 @@
-import type { Element } from '@xmldom/xmldom';
 import { PlanError } from '../../plan/errors.js';
 import { READ_LIMITS, paragraph, type Block, type Cell, type DocModel, type Table } from '../model.js';
 import { listZip, readZip } from '../zip.js';
 import { WordNumbering } from './docx-numbering.js';
-import { elements, isMc, isW, parseXmlPart, wAttr, wChild, wFlag, wInt } from './ooxml.js';
+import { elements, hasDescendant, isMc, isW, parseXmlPart, textOf, wAttr, wChild, wFlag, wInt, type Element } from './ooxml.js';
 
 /**
  * .docx → model. Reads word/document.xml with numbering.xml and styles.xml so
@@ -17,8 +16,8 @@ import { elements, isMc, isW, parseXmlPart, wAttr, wChild, wFlag, wInt } from '.
 export const DOCX_LIMITS = {
   /** Zip entries: a .docx has a few dozen; hundreds of thousands is an attack on the listing. */
   maxEntries: 10_000,
-  /** One XML part after inflating (a 300-page plan's document.xml is a few MB). */
-  maxPartBytes: 40 * 1024 * 1024,
+  /** One XML part after inflating: a 300-page plan's document.xml is a few MB; 20 MB reads in about 5 s. */
+  maxPartBytes: 20 * 1024 * 1024,
   /** Element nesting the walker follows (tables in tables in text boxes…). */
   maxDepth: 120,
 } as const;
@@ -154,13 +153,13 @@ class BodyReader {
       }
       if (!isW(c)) {
         // Drawing and VML wrappers: look inside for text boxes; math keeps its text.
-        if (c.localName === 't') s += c.textContent ?? '';
+        if (c.localName === 't') s += c.text;
         else s += this.inline(c, depth + 1, boxes);
         continue;
       }
       switch (c.localName) {
         case 't':
-          if (!this.fields.includes(true)) s += c.textContent ?? '';
+          if (!this.fields.includes(true)) s += c.text;
           break;
         case 'tab':
         case 'ptab':
@@ -182,7 +181,7 @@ class BodyReader {
         }
         case 'r':
           if (wFlag(wChild(c, 'rPr'), 'vanish')) {
-            if ((c.textContent ?? '').trim()) this.hidden++;
+            if (textOf(c).trim()) this.hidden++;
             break;
           }
           s += this.inline(c, depth + 1, boxes);
@@ -330,5 +329,5 @@ function chooseBranch(alt: Element): Element | undefined {
 }
 
 function hasTextBox(el: Element): boolean {
-  return el.getElementsByTagNameNS('*', 'txbxContent').length > 0;
+  return hasDescendant(el, 'txbxContent');
 }
