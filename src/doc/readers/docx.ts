@@ -223,9 +223,10 @@ class BodyReader {
   }
 
   private table(tbl: Element, depth: number, top: boolean): Table {
+    this.guardDepth(depth);
     const rows: Cell[][] = [];
     let open = new Map<number, Cell>();
-    for (const tr of flatten(tbl, 'tr', depth)) {
+    for (const tr of flatten(tbl, 'tr')) {
       const row: Cell[] = [];
       const next = new Map<number, Cell>();
       let col = 0;
@@ -235,7 +236,7 @@ class BodyReader {
         col += Math.min(before, 64);
       }
       let prev: Cell | undefined;
-      for (const tc of flatten(tr, 'tc', depth)) {
+      for (const tc of flatten(tr, 'tc')) {
         const tcPr = wChild(tc, 'tcPr');
         const span = Math.min(Math.max(wInt(tcPr, 'gridSpan') ?? 1, 1), 64);
         const vMerge = wChild(tcPr, 'vMerge');
@@ -307,18 +308,18 @@ class BodyReader {
   }
 }
 
-/** Rows of a table or cells of a row, also when wrapped in content controls or custom XML. */
-function flatten(el: Element, name: 'tr' | 'tc', depth: number): Element[] {
+/** Rows of a table or cells of a row, also when wrapped in content controls or custom XML (a few levels at most). */
+function flatten(el: Element, name: 'tr' | 'tc'): Element[] {
   const out: Element[] = [];
   const walk = (e: Element, d: number) => {
-    if (d > DOCX_LIMITS.maxDepth) return;
+    if (d > 8) return;
     for (const c of elements(e)) {
       if (!isW(c)) continue;
       if (c.localName === name) out.push(c);
       else if (c.localName === 'sdt' || c.localName === 'sdtContent' || c.localName === 'customXml' || c.localName === 'ins') walk(c, d + 1);
     }
   };
-  walk(el, depth);
+  walk(el, 0);
   return out;
 }
 
