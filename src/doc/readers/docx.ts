@@ -18,6 +18,8 @@ export const DOCX_LIMITS = {
   maxEntries: 10_000,
   /** One XML part after inflating: a 300-page plan's document.xml is a few MB; 20 MB reads in about 5 s. */
   maxPartBytes: 20 * 1024 * 1024,
+  /** A header, footer or comments part looked at for the notes. */
+  maxAsideBytes: 1024 * 1024,
   /** Element nesting the walker follows (tables in tables in text boxes…). */
   maxDepth: 120,
 } as const;
@@ -39,7 +41,9 @@ export async function readDocx(bytes: Uint8Array, file: string): Promise<DocMode
       throw new PlanError('too-large', `文件 ${file} 的正文解压后有 ${Math.round(e.size / 1024 / 1024)} MB，超过 ${DOCX_LIMITS.maxPartBytes / 1024 / 1024} MB 的上限（可能是压缩炸弹），未导入`, file);
     }
   }
-  const parts = readZip(bytes, file, (n) => wanted.has(n));
+  // Headers, footers and comments are read only to say in a note whether they held anything but page numbers.
+  const aside = new Set(entries.filter((e) => ASIDE.test(e.name) && e.size <= DOCX_LIMITS.maxAsideBytes).map((e) => e.name));
+  const parts = readZip(bytes, file, (n) => wanted.has(n) || aside.has(n));
   const main = parts.get(PARTS.document);
   if (!main) throw new PlanError('unreadable', `文件 ${file} 缺少 Word 正文（word/document.xml），无法读取；请在 Word 或 WPS 中重新保存后再发送`, file);
 
@@ -53,17 +57,38 @@ export async function readDocx(bytes: Uint8Array, file: string): Promise<DocMode
 
   const reader = new BodyReader(new WordNumbering(load(PARTS.numbering), load(PARTS.styles)), file);
   const blocks = reader.blocks(body, 0, true);
-  return { format: 'docx', blocks, notes: [...reader.notes(), ...partNotes(entries.map((e) => e.name))] };
+  return { format: 'docx', blocks, notes: [...reader.notes(), ...asideNotes(parts, aside, file)] };
 }
 
-/** Parts a plan does not need, said once so nobody wonders where a header went. */
-function partNotes(names: string[]): string[] {
-  const has = (re: RegExp) => names.some((n) => re.test(n));
-  const left = [
-    has(/^word\/header\d*\.xml$/) || has(/^word\/footer\d*\.xml$/) ? '页眉页脚' : '',
-    has(/^word\/comments\.xml$/) ? '批注' : '',
-  ].filter(Boolean);
-  return left.length ? [`${left.join('、')}不属于正文，未读取`] : [];
+const ASIDE = /^word\/(header\d*|footer\d*|comments)\.xml$/;
+
+/**
+ * What was left out of headers, footers and comments, said only when they held
+ * words: page numbers and "第 1 页 共 3 页" are not worth a note on every file.
+ */
+function asideNotes(parts: Map<string, Uint8Array>, aside: Set<string>, file: string): string[] {
+  const notes: string[] = [];
+  const words: string[] = [];
+  let comments = 0;
+  for (const name of aside) {
+    const b = parts.get(name);
+    if (!b) continue;
+    let root: Element | undefined;
+    try {
+      root = parseXmlPart(b, name, file).documentElement;
+    } catch {
+      continue; // a broken header does not stop the body being read
+    }
+    if (!root) continue;
+    if (name.endsWith('comments.xml')) comments += root.children.filter((c) => c.localName === 'comment' && isW(c)).length;
+    else {
+      const t = textOf(root).replace(/第?\s*\d+\s*页|共\s*\d+\s*页|[-—–\s\d/]+/g, '').trim();
+      if (t) words.push(textOf(root).replace(/\s+/g, ' ').trim());
+    }
+  }
+  if (words.length) notes.push(`页眉页脚中的文字未读取（如“${words[0]!.slice(0, 20)}”）`);
+  if (comments) notes.push(`${comments} 条批注未读取`);
+  return notes;
 }
 
 class BodyReader {

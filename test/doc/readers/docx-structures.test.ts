@@ -10,13 +10,14 @@ import { chineseCount, formatNumber } from '../../../src/doc/readers/number-form
  */
 const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml"';
 
-function docx(body: string, numbering = '', styles = ''): Uint8Array {
+function docx(body: string, numbering = '', styles = '', extra: Record<string, string> = {}): Uint8Array {
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
     'word/document.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${W}><w:body>${body}</w:body></w:document>`),
   };
   if (numbering) files['word/numbering.xml'] = strToU8(`<?xml version="1.0"?><w:numbering ${W}>${numbering}</w:numbering>`);
   if (styles) files['word/styles.xml'] = strToU8(`<?xml version="1.0"?><w:styles ${W}>${styles}</w:styles>`);
+  for (const [name, xml] of Object.entries(extra)) files[name] = strToU8(xml);
   return zipSync(files);
 }
 
@@ -86,3 +87,14 @@ describe('readDocx: runs and containers', () => {
     await expect(read(docx(deep))).rejects.toThrow(/嵌套/);
   });
 });
+
+describe('readDocx: notes on what was left out', () => {
+  it('a footer of page numbers is not worth a note; one with words is', async () => {
+    const footer = (t: string) => `<?xml version="1.0"?><w:ftr ${W}>${p(t)}</w:ftr>`;
+    const quiet = await read(docx(p('正文'), '', '', { 'word/footer1.xml': footer('第 1 页 共 3 页'), 'word/header1.xml': footer('- 2 -') }));
+    expect(quiet.notes).toEqual([]);
+    const loud = await read(docx(p('正文'), '', '', { 'word/footer1.xml': footer('东山县人民政府办公室印发') }));
+    expect(loud.notes.join('')).toMatch(/页眉页脚中的文字未读取（如“东山县人民政府办公室印发”）/);
+  });
+});
+

@@ -45,7 +45,8 @@ describe('readDocx: the sample plan written by the docx package', () => {
     expect(text).toContain(SAMPLE.sections[0]!.items[0]!.text); // the inserted "6月底前" is back in place
     expect(paras(m).map((p) => p.text)).toContain(SAMPLE.issuer); // from the text box
     expect(m.notes.join('\n')).toMatch(/删除/);
-    expect(m.notes.join('\n')).toMatch(/页眉页脚/);
+    expect(m.notes.join('\n')).toMatch(/页眉页脚中的文字未读取/);
+    expect(m.notes.join('\n')).toMatch(/1 条批注未读取/);
   });
 
   it('reads to the sample ledger through parseDocument', async () => {
