@@ -77,6 +77,15 @@ describe('readHtml: page shapes', () => {
     expect(paras(m).map((p) => (p.label ?? '') + p.text)).toEqual(['一、总体要求', '二、重点任务']);
   });
 
+  it('a page Word saved as HTML keeps its list numbers (mso-list spans) and drops its footnotes', async () => {
+    const m = await read(`<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta http-equiv=Content-Type content="text/html; charset=utf-8"><meta name=Generator content="Microsoft Word 15 (filtered)"></head><body lang=ZH-CN><div class=WordSection1>
+<p class=MsoNormal align=center><b><span style='font-size:22.0pt'>2025年工作要点</span></b></p>
+<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span style='mso-list:Ignore'>一、<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]><span>深化重点领域信息公开</span></p>
+<p class=MsoListParagraph style='mso-list:l0 level2 lfo1'><![if !supportLists]><span style='mso-list:Ignore'>（一）</span><![endif]>做好财政预决算公开。（县财政局牵头负责）<o:p></o:p></p>
+</div><div style='mso-element:footnote-list'><div style='mso-element:footnote' id=ftn1><p class=MsoFootnoteText>脚注：县审计局牵头</p></div></div></body></html>`);
+    expect(paras(m).map((p) => p.text)).toEqual(['2025年工作要点', '一、 深化重点领域信息公开', '（一）做好财政预决算公开。（县财政局牵头负责）']);
+  });
+
   it('splits <br> lines into paragraphs and gives h1–h6 their level', async () => {
     const m = await read('<html><body><article><h2>一、总体要求</h2><p>第一行<br>第二行<br/><br>第三行</p></article></body></html>');
     expect(paras(m).map((p) => [p.text, p.level])).toEqual([['一、总体要求', 1], ['第一行', undefined], ['第二行', undefined], ['第三行', undefined]]);
