@@ -59,6 +59,8 @@ export function isFurniture(el: El): boolean {
   if (el.tagName === 'div' && /^(header|footer)$/i.test(attr(el, 'title') ?? '')) return true;
   const role = attr(el, 'role');
   if (role && /^(navigation|banner|contentinfo|search|complementary|menu|menubar)$/.test(role)) return true;
+  // "printContent", "share-article": a name that also says content is the article, not furniture.
+  if (CONTENT.test(idClass(el))) return false;
   const tokens = idClass(el)
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()

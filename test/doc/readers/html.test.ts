@@ -86,6 +86,11 @@ describe('readHtml: page shapes', () => {
     expect(paras(m).map((p) => p.text)).toEqual(['2025年工作要点', '一、 深化重点领域信息公开', '（一）做好财政预决算公开。（县财政局牵头负责）']);
   });
 
+  it('an article wrapped for the print button (id="printContent") is the article, not a print control', async () => {
+    const m = await read('<html><body><div class="print-bar">【打印】</div><div id="printContent"><p>一、推进政务公开（县政府办牵头）</p><p>二、做好政策解读（县司法局牵头）</p></div><div class="share">分享到：微信</div></body></html>');
+    expect(paras(m).map((p) => p.text)).toEqual(['一、推进政务公开（县政府办牵头）', '二、做好政策解读（县司法局牵头）']);
+  });
+
   it('splits <br> lines into paragraphs and gives h1–h6 their level', async () => {
     const m = await read('<html><body><article><h2>一、总体要求</h2><p>第一行<br>第二行<br/><br>第三行</p></article></body></html>');
     expect(paras(m).map((p) => [p.text, p.level])).toEqual([['一、总体要求', 1], ['第一行', undefined], ['第二行', undefined], ['第三行', undefined]]);
