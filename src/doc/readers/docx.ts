@@ -2,6 +2,7 @@ import { PlanError } from '../../plan/errors.js';
 import { READ_LIMITS, paragraph, type Block, type Cell, type DocModel, type Table } from '../model.js';
 import { listZip, readZip } from '../zip.js';
 import { WordNumbering } from './docx-numbering.js';
+import { readHtmlSync } from './html.js';
 import { elements, hasDescendant, isMc, isW, parseXmlPart, textOf, wAttr, wChild, wFlag, wInt, type Element } from './ooxml.js';
 
 /**
@@ -43,6 +44,12 @@ export async function readDocx(bytes: Uint8Array, file: string): Promise<DocMode
   }
   // Headers, footers and comments are read only to say in a note whether they held anything but page numbers.
   const aside = new Set(entries.filter((e) => ASIDE.test(e.name) && e.size <= DOCX_LIMITS.maxAsideBytes).map((e) => e.name));
+  // w:altChunk: content an OA system or a template embedded as an HTML/MHT/RTF part, shown by Word as body text.
+  const rels = entries.some((e) => e.name === RELS && e.size <= DOCX_LIMITS.maxAsideBytes) ? readZip(bytes, file, (n) => n === RELS).get(RELS) : undefined;
+  const chunkNames = rels ? altChunkTargets(rels, file) : new Map<string, string>();
+  for (const e of entries) {
+    if ([...chunkNames.values()].includes(e.name) && e.size <= DOCX_LIMITS.maxPartBytes) wanted.add(e.name);
+  }
   const parts = readZip(bytes, file, (n) => wanted.has(n) || aside.has(n));
   const main = parts.get(PARTS.document);
   if (!main) throw new PlanError('unreadable', `文件 ${file} 缺少 Word 正文（word/document.xml），无法读取；请在 Word 或 WPS 中重新保存后再发送`, file);
@@ -55,12 +62,33 @@ export async function readDocx(bytes: Uint8Array, file: string): Promise<DocMode
   const body = doc.documentElement ? elements(doc.documentElement).find((e) => e.localName === 'body' && isW(e)) : undefined;
   if (!body) throw new PlanError('unreadable', `文件 ${file} 的 Word 正文结构不完整，无法读取；请在 Word 或 WPS 中重新保存后再发送`, file);
 
-  const reader = new BodyReader(new WordNumbering(load(PARTS.numbering), load(PARTS.styles)), file);
+  const chunks = new Map([...chunkNames].flatMap(([id, name]) => (parts.has(name) ? [[id, { name, bytes: parts.get(name)! }] as const] : [])));
+  const reader = new BodyReader(new WordNumbering(load(PARTS.numbering), load(PARTS.styles)), file, chunks);
   const blocks = reader.blocks(body, 0, true);
   return { format: 'docx', blocks, notes: [...reader.notes(), ...asideNotes(parts, aside, file)] };
 }
 
 const ASIDE = /^word\/(header\d*|footer\d*|comments)\.xml$/;
+const RELS = 'word/_rels/document.xml.rels';
+
+/** Relationship id → part name of each aFChunk the main document points at. */
+function altChunkTargets(rels: Uint8Array, file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let root: Element | undefined;
+  try {
+    root = parseXmlPart(rels, RELS, file).documentElement;
+  } catch {
+    return out;
+  }
+  for (const r of root?.children ?? []) {
+    const attr = (n: string) => r.attrs.find((a) => a.localName === n)?.value;
+    const id = attr('Id');
+    const target = attr('Target');
+    if (!id || !target || !/\/aFChunk$/i.test(attr('Type') ?? '') || attr('TargetMode') === 'External') continue;
+    out.set(id, target.startsWith('/') ? target.slice(1) : `word/${target}`.replace(/\/\.\//g, '/'));
+  }
+  return out;
+}
 
 /**
  * What was left out of headers, footers and comments, said only when they held
@@ -102,9 +130,12 @@ class BodyReader {
   /** Open complex fields (w:fldChar): true while in the instruction part, whose text is code, not content. */
   private fields: boolean[] = [];
 
+  private chunksSkipped = 0;
+
   constructor(
     private readonly numbering: WordNumbering,
     private readonly file: string,
+    private readonly chunks: ReadonlyMap<string, { name: string; bytes: Uint8Array }> = new Map(),
   ) {}
 
   notes(): string[] {
@@ -112,6 +143,7 @@ class BodyReader {
     if (this.deleted) out.push(`修订中已删除的 ${this.deleted} 处文字未读取`);
     if (this.hidden) out.push(`${this.hidden} 处隐藏文字未读取`);
     if (this.images) out.push(`${this.images} 张图片中的文字无法读取，已跳过`);
+    if (this.chunksSkipped) out.push(`${this.chunksSkipped} 处嵌入的 MHT/RTF 等内容未读取；请在 Word 中打开后另存为 .docx 再导入`);
     if (this.objects) out.push(`${this.objects} 个嵌入对象（如嵌入的 Excel 表格）未读取，请把其内容粘贴为 Word 表格后再导入`);
     return out;
   }
@@ -145,9 +177,30 @@ class BodyReader {
         case 'moveFrom':
           this.deleted++;
           break;
+        case 'altChunk':
+          out.push(...this.altChunk(el, top));
+          break;
       }
     }
     return out;
+  }
+
+  /** An embedded HTML or text part, read as the body text Word shows in its place. */
+  private altChunk(el: Element, top: boolean): Block[] {
+    const chunk = this.chunks.get(el.attrs.find((a) => a.localName === 'id')?.value ?? '');
+    if (!chunk) {
+      this.chunksSkipped++;
+      return [];
+    }
+    let blocks: Block[];
+    if (/\.(x?html?)$/i.test(chunk.name)) blocks = readHtmlSync(chunk.bytes, this.file).blocks;
+    else if (/\.txt$/i.test(chunk.name)) blocks = new TextDecoder().decode(chunk.bytes).split(/\r?\n/).map((l) => paragraph(l));
+    else {
+      this.chunksSkipped++;
+      return [];
+    }
+    for (const b of blocks) this.count(b, b.kind === 'paragraph' ? b.text.length : 0, top);
+    return blocks;
   }
 
   private paragraph(p: Element, depth: number, top: boolean): Block[] {

@@ -30,6 +30,11 @@ const BLOCK = new Set([
 const OWN_NUMBER = /^\s*(?:[（(]\s*[一二三四五六七八九十百零〇\d]+\s*[)）]|[一二三四五六七八九十百零〇]+\s*[、．.]|\d+\s*[、．.)）](?!\d)|[①-⑳⑴-⒇⒈-⒛])/;
 
 export async function readHtml(bytes: Uint8Array, file: string): Promise<DocModel> {
+  return readHtmlSync(bytes, file);
+}
+
+/** The same, synchronous: for HTML embedded in other formats (a .docx's w:altChunk). */
+export function readHtmlSync(bytes: Uint8Array, file: string): DocModel {
   const { text, notes } = decodeHtml(bytes);
   const doc = parse(text);
   const html = children(doc).filter(isElement).find((e) => e.tagName === 'html');

@@ -98,3 +98,14 @@ describe('readDocx: notes on what was left out', () => {
   });
 });
 
+describe('readDocx: embedded parts (w:altChunk) as OA systems write them', () => {
+  it('an embedded HTML part is read where it stands; an MHT one is noted', async () => {
+    const rels = `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" Target="afchunk.htm"/><Relationship Id="rId10" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" Target="afchunk.mht"/></Relationships>`;
+    const body = `${p('前言')}<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId9"/><w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId10"/>${p('结语')}`;
+    const html = '<html><body><p>一、推进政务公开（县政府办牵头）</p><table><tr><td>序号</td><td>任务</td><td>牵头单位</td></tr><tr><td>1</td><td>公开预算</td><td>县财政局</td></tr></table></body></html>';
+    const m = await read(docx(body, '', '', { 'word/_rels/document.xml.rels': rels, 'word/afchunk.htm': html, 'word/afchunk.mht': 'MIME-Version: 1.0' }));
+    expect(m.blocks.map((b) => (b.kind === 'paragraph' ? b.text : b.rows.map((r) => r.map((c) => c.text).join('|')).join('/')))).toEqual(['前言', '一、推进政务公开（县政府办牵头）', '序号|任务|牵头单位/1|公开预算|县财政局', '结语']);
+    expect(m.notes.join('')).toMatch(/1 处嵌入的 MHT\/RTF 等内容未读取/);
+  });
+});
+
