@@ -263,15 +263,31 @@ function hasBlockContent(cell: El): boolean {
 function findTitle(html: El, body: El, article: El): string | undefined {
   const inArticle = first(article, (e) => /^h[12]$/.test(e.tagName));
   if (inArticle) return undefined;
-  const candidate =
-    first(body, (e) => e.tagName === 'h1' && !isFurniture(e)) ??
-    first(body, (e) => /(^|[\s_-])(title|biaoti|bt|tit|article-title|news_title|wztit)([\s_-]|\d|$)/i.test(`${attr(e, 'id') ?? ''} ${attr(e, 'class') ?? ''}`) && textOf(e).length >= 6 && textOf(e).length <= 120);
-  const t = candidate ? textOf(candidate) : '';
-  if (t.length >= 4) return t;
   const head = children(html).filter(isElement).find((e) => e.tagName === 'head');
-  const title = head && first(head, (e) => e.tagName === 'title');
-  const parts = title ? textOf(title).split(/\s*[-_|｜—–]+\s*/).filter(Boolean) : [];
+  const titleEl = head && first(head, (e) => e.tagName === 'title');
+  const pageTitle = titleEl ? textOf(titleEl) : '';
+  const titled = (e: El) => /(^|[\s_-])(title|biaoti|bt|tit|article-title|news_title|wztit)([\s_-]|\d|$)/i.test(`${attr(e, 'id') ?? ''} ${attr(e, 'class') ?? ''}`);
+  const candidates = all(body, (e) => (e.tagName === 'h1' || titled(e)) && textOf(e).length >= 4 && textOf(e).length <= 120);
+  // Sites title a page "<article title>_<column>_<site>": the candidate that <title> repeats is the article's, not the logo's.
+  const echoed = candidates.filter((e) => pageTitle.includes(textOf(e))).sort((a, b) => textOf(b).length - textOf(a).length)[0];
+  const pick = echoed ?? candidates.find(titled) ?? candidates[0];
+  if (pick) return textOf(pick);
+  const parts = pageTitle.split(/\s*[-_|｜—–]+\s*/).filter(Boolean);
   return parts.sort((a, b) => b.length - a.length)[0];
+}
+
+/** Every element that passes, in document order, outside furniture. */
+function all(root: El, test: (e: El) => boolean): El[] {
+  const out: El[] = [];
+  const stack: El[] = [root];
+  while (stack.length && out.length < 50) {
+    const el = stack.pop()!;
+    if (el !== root && isFurniture(el)) continue;
+    if (el !== root && test(el)) out.push(el);
+    const kids = children(el).filter(isElement);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
+  return out;
 }
 
 /** First element in document order that passes, skipping scripts, navigation and footers. */

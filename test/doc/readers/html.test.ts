@@ -91,6 +91,11 @@ describe('readHtml: page shapes', () => {
     expect(paras(m).map((p) => p.text)).toEqual(['一、推进政务公开（县政府办牵头）', '二、做好政策解读（县司法局牵头）']);
   });
 
+  it('takes the article title that <title> repeats, not the site logo in an h1', async () => {
+    const m = await read('<html><head><title>关于印发2025年政务公开工作要点的通知_通知公告_某县人民政府</title></head><body><div class="logo"><h1>某县人民政府</h1></div><div class="main"><h1 class="tit">关于印发2025年政务公开工作要点的通知</h1><div class="info">发布时间：2025-03-01</div><div class="TRS_Editor"><p>一、推进政务公开（县政府办牵头）</p><p>二、做好政策解读（县司法局牵头）</p><p>三、加强平台建设（县数据局牵头）</p></div></div></body></html>');
+    expect(paras(m)[0]).toEqual({ kind: 'paragraph', text: '关于印发2025年政务公开工作要点的通知', level: 0 });
+  });
+
   it('splits <br> lines into paragraphs and gives h1–h6 their level', async () => {
     const m = await read('<html><body><article><h2>一、总体要求</h2><p>第一行<br>第二行<br/><br>第三行</p></article></body></html>');
     expect(paras(m).map((p) => [p.text, p.level])).toEqual([['一、总体要求', 1], ['第一行', undefined], ['第二行', undefined], ['第三行', undefined]]);
