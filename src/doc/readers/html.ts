@@ -46,6 +46,8 @@ export function readHtmlSync(bytes: Uint8Array, file: string): DocModel {
   const article = findArticle(body, scores, isLayoutTable);
   const reader = new PageReader(file, scores);
   const blocks = reader.read(article);
+  const docNumber = article !== body ? metaDocNumber(body, blocks) : undefined;
+  if (docNumber) blocks.unshift(paragraph(docNumber));
   const title = findTitle(html, body, article);
   if (title && !blocks.slice(0, 5).some((b) => b.kind === 'paragraph' && b.text.includes(title))) blocks.unshift(paragraph(title, { level: 0 }));
   if (article !== body && prose(scores, body) - prose(scores, article) > 0) notes.push('只读取了网页的正文部分，导航、页眉页脚、分享与打印按钮等未读取');
@@ -274,6 +276,19 @@ function findTitle(html: El, body: El, article: El): string | undefined {
   if (pick) return textOf(pick);
   const parts = pageTitle.split(/\s*[-_|｜—–]+\s*/).filter(Boolean);
   return parts.sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * The 文号 from the page's metadata block (索引号 | 发文机关 | 发文字号 | 成文日期),
+ * which sits outside the article: without it a plan loaded from its web page
+ * and from its Word file would not be known as the same document.
+ */
+function metaDocNumber(body: El, blocks: Block[]): string | undefined {
+  const NUMBER = /[\u4e00-\u9fa5]{1,12}[〔［\[（(]\s*\d{4}\s*[〕］\])）]\s*\d{1,5}\s*号/;
+  const inArticle = blocks.slice(0, 30).some((b) => b.kind === 'paragraph' && NUMBER.test(b.text));
+  if (inArticle) return undefined;
+  const m = new RegExp(`(?:发文字号|文\\s*号)\\s*[:：]?\\s*(${NUMBER.source})`).exec(textOf(body));
+  return m?.[1];
 }
 
 /** Every element that passes, in document order, outside furniture. */

@@ -96,6 +96,13 @@ describe('readHtml: page shapes', () => {
     expect(paras(m)[0]).toEqual({ kind: 'paragraph', text: '关于印发2025年政务公开工作要点的通知', level: 0 });
   });
 
+  it('takes the 文号 from the metadata table outside the article', async () => {
+    const page = '<html><head><title>工作要点</title></head><body><table class="xxgk"><tr><td>索引号：</td><td>001-2025-0007</td><td>发文字号：</td><td>某政办〔2025〕12号</td></tr></table><div class="TRS_Editor"><p>2025年全县政务公开工作要点</p><p>一、推进政务公开。6月底前完成。（县政府办牵头负责）</p><p>二、做好政策解读。（县司法局牵头负责）</p></div></body></html>';
+    const doc = await parseDocument(utf8(page), 'page.html');
+    expect(doc.docNumber).toBe('某政办〔2025〕12号');
+    expect(doc.tasks.map((t) => t.leads)).toEqual([['县政府办'], ['县司法局']]);
+  });
+
   it('splits <br> lines into paragraphs and gives h1–h6 their level', async () => {
     const m = await read('<html><body><article><h2>一、总体要求</h2><p>第一行<br>第二行<br/><br>第三行</p></article></body></html>');
     expect(paras(m).map((p) => [p.text, p.level])).toEqual([['一、总体要求', 1], ['第一行', undefined], ['第二行', undefined], ['第三行', undefined]]);
