@@ -151,7 +151,8 @@ function hasInlineSecond(text: string, style: MarkerStyle): boolean {
 /** The issuer's name printed above the closing date is not part of the last item. */
 function dropSignature(node: ItemNode | undefined): void {
   if (!node) return;
-  const m = /[。；！？）)”]([^。；！？]{2,40})$/.exec(node.text);
+  // The name never holds brackets: a lead annotation "（X牵头负责）" before it stays with the item.
+  const m = /[。；！？）)”]([^。；！？（）()]{2,40})$/.exec(node.text);
   if (m && /(政府|办公室|小组|委员会|局|厅|委|办)$/.test(m[1]!)) node.text = node.text.slice(0, -m[1]!.length);
 }
 
