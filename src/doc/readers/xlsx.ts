@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
 import { PlanError } from '../../plan/errors.js';
 import { READ_LIMITS, type Block, type DocModel } from '../model.js';
 import { listZip, readZip } from '../zip.js';
@@ -10,6 +11,17 @@ import { MAX_MERGED_CELLS, MAX_MERGES, sheetBlocks, type MergeRange, type SheetG
  * six-column 任务分工表) keeps a load under ~300 MB of heap and a few seconds.
  */
 export const MAX_SHEET_XML_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Excel's built-in number formats 27–36 and 50–58 are locale-dependent and
+ * exceljs knows them only per locale, so a date cell in the Chinese default
+ * format 31 (yyyy"年"m"月"d"日", what a Chinese Excel or WPS picks) would be
+ * read as a bare serial (45838). Give those ids their zh-CN codes so they read
+ * as dates. exceljs builds its code → id map for writing when it loads, so
+ * writing (the /台账 export) is unchanged.
+ */
+const builtInFormats = createRequire(import.meta.url)('exceljs/lib/xlsx/defaultnumformats') as Record<string, { f?: string; 'zh-cn'?: string }>;
+for (const fmt of Object.values(builtInFormats)) if (!fmt.f && fmt['zh-cn']) fmt.f = fmt['zh-cn'];
 
 /**
  * .xlsx → model with exceljs, after the package has been checked without it:

@@ -150,3 +150,21 @@ describe('xlsx reader: bad input', () => {
     expect(err.message).toMatch(/重新保存/);
   });
 });
+
+describe('xlsx reader: Chinese Excel', () => {
+  it('reads a date in the built-in Chinese format (numFmtId 31, no format code in the file) as a date, not a serial number', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sheet1');
+    ws.addRow(['序号', '工作任务', '牵头单位', '完成时限']);
+    ws.addRow([1, '公开预算', '县财政局', new Date('2025-06-30T00:00:00Z')]);
+    ws.getCell('D2').numFmt = 'yyyy"年"m"月"d"日"';
+    const files = unzipSync(new Uint8Array(await wb.xlsx.writeBuffer()));
+    // Rewrite the style to point at built-in format 31 and drop the custom code, as Excel zh-CN saves it.
+    const styles = new TextDecoder().decode(files['xl/styles.xml']);
+    const id = /<numFmt numFmtId="(\d+)" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"\/>/.exec(styles)?.[1];
+    expect(id).toBeDefined();
+    files['xl/styles.xml'] = strToU8(styles.replace(/<numFmts[^]*?<\/numFmts>/, '').replaceAll(`numFmtId="${id}"`, 'numFmtId="31"'));
+    const [table] = tables(await readXlsx(zipSync(files), 'zh.xlsx'));
+    expect(expandGrid(table!)[1]).toEqual(['1', '公开预算', '县财政局', '2025年6月30日']);
+  });
+});
