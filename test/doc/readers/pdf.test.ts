@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandGrid, type DocModel, type Table } from '../../../src/doc/model.js';
+import { expandGrid, READ_LIMITS, type DocModel, type Table } from '../../../src/doc/model.js';
 import { readDocument } from '../../../src/doc/read.js';
 import { readPdf } from '../../../src/doc/readers/pdf.js';
 import { PlanError } from '../../../src/plan/errors.js';
 import { parseDocument, parsePlan } from '../../../src/plan/parse.js';
 import { expectedItems, expectedRows, ledger, want } from '../../fixtures/formats/sample-ledger.js';
 import { SAMPLE } from '../../fixtures/formats/sample-plan.js';
+import { manyPagesPdf } from '../../fixtures/formats/make-pdf.js';
 
 const dir = path.join(import.meta.dirname, '../../fixtures/formats');
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(dir, name)));
@@ -106,4 +107,21 @@ describe('pdf reader: bad input', () => {
     const err = await refusal(readPdf(fixture('sample-plan.pdf'), '慢.pdf', 0));
     expect(err.code).toBe('timeout');
   });
+});
+
+describe('pdf reader: size', () => {
+  it('reads a 200-page plan whole: every item, every page number dropped', async () => {
+    const m = await readPdf(fixture('long-200-pages.pdf'), '长.pdf');
+    expect(m.notes.join()).toContain('页眉、页脚和页码 400 行');
+    const plan = await parseDocument(fixture('long-200-pages.pdf'), '长.pdf');
+    // 20 parts of ten pages, six items a page, each with the sample item's lead.
+    expect(plan.tasks).toHaveLength(1200);
+    expect(plan.tasks.filter((t) => t.leads.length === 1)).toHaveLength(1200);
+  }, 60_000);
+
+  it('refuses a PDF over the page cap before reading its pages', async () => {
+    const err = await refusal(readPdf(await manyPagesPdf(READ_LIMITS.maxPages + 1), '太长.pdf'));
+    expect(err.code).toBe('too-large');
+    expect(err.message).toContain(`${READ_LIMITS.maxPages} 页`);
+  }, 60_000);
 });
