@@ -1,4 +1,4 @@
-import { paragraph, type Block, type Cell } from '../model.js';
+import { expandGrid, paragraph, type Block, type Cell, type Table } from '../model.js';
 
 /**
  * Positioned text → reading order, paragraphs and tables. Pure geometry over
@@ -299,4 +299,49 @@ function withSpans(grid: { texts: string[]; across: boolean; top: number; bottom
     }
   }
   return cells.map((row) => row.filter((c): c is Cell => c !== undefined));
+}
+
+/**
+ * Pages' blocks in order, with a table that runs over a page break joined
+ * into one: when a page starts with a table as wide as the one the previous
+ * page ended with, its rows continue it (a repeated header row is dropped, and
+ * a first row with nothing in the first column finishes the row cut by the
+ * break), so the extractor sees one 任务分工表 with one header.
+ */
+// A row cut by the break continues with text in a few columns only; a new row under a merged first column fills most.
+const isTail = (row: Cell[]) => row.some((c) => c.text) && row.filter((c) => c.text).length <= row.length / 2;
+
+export function joinPages(pages: Block[][]): Block[] {
+  const out: Block[] = [];
+  for (const blocks of pages) {
+    const prev = out[out.length - 1];
+    const first = blocks[0];
+    if (prev?.kind === 'table' && first?.kind === 'table' && width(prev) === width(first)) {
+      const rows = [...first.rows];
+      const header = expandGrid({ rows: prev.rows.slice(0, 1) })[0]!;
+      if (rows.length && expandGrid({ rows: rows.slice(0, 1) })[0]!.join('|') === header.join('|')) rows.shift();
+      const head = rows[0];
+      const last = prev.rows[prev.rows.length - 1];
+      if (head && last && head.length === width(first) && last.length === head.length && head[0]!.text === '' && isTail(head)) {
+        head.forEach((c, k) => (last[k] = { ...last[k]!, text: last[k]!.text + c.text }));
+        rows.shift();
+      }
+      out[out.length - 1] = { ...prev, caption: joinCaptions(prev.caption, first.caption), rows: [...prev.rows, ...rows] };
+      out.push(...blocks.slice(1));
+      continue;
+    }
+    out.push(...blocks);
+  }
+  return out;
+}
+
+function width(t: Table): number {
+  return expandGrid({ rows: t.rows.slice(0, 1) })[0]?.length ?? 0;
+}
+
+/** "第 2 页" + "第 3 页" → "第 2–3 页". */
+function joinCaptions(a = '', b = ''): string {
+  const from = /^第 (\d+)/.exec(a)?.[1];
+  const to = /(\d+) 页$/.exec(b)?.[1];
+  return from && to ? `第 ${from}–${to} 页` : a || b;
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PlanError } from '../../plan/errors.js';
 import { READ_LIMITS, type Block, type DocModel } from '../model.js';
-import { markFurniture, mayHoldTable, pageBlocks, toLines, type Line, type Rule, type TextItem } from './pdf-layout.js';
+import { joinPages, markFurniture, mayHoldTable, pageBlocks, toLines, type Line, type Rule, type TextItem } from './pdf-layout.js';
 
 /** Wall-clock budget for one PDF: checked between pages and while pdfjs works, then the document is destroyed. */
 export const PDF_TIME_BUDGET_MS = 30_000;
@@ -106,12 +106,13 @@ async function readPages(pdfjs: Pdfjs, task: Task, file: string, started: number
       file,
     );
   }
-  const blocks: Block[] = [];
   const blank: number[] = [];
-  pages.forEach((p, i) => {
-    if (p.chars < MIN_PAGE_CHARS) blank.push(i + 1);
-    blocks.push(...pageBlocks(p.lines, `第 ${i + 1} 页`, p.rules));
-  });
+  const blocks: Block[] = joinPages(
+    pages.map((p, i) => {
+      if (p.chars < MIN_PAGE_CHARS) blank.push(i + 1);
+      return pageBlocks(p.lines, `第 ${i + 1} 页`, p.rules);
+    }),
+  );
   const notes: string[] = [];
   if (blank.length) notes.push(`第 ${blank.join('、')} 页没有文字层（可能是扫描页或图片），未读取`);
   const dropped = pages.reduce((s, p) => s + p.lines.filter((l) => l.furniture).length, 0);

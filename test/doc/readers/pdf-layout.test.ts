@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandGrid, type Block } from '../../../src/doc/model.js';
-import { markFurniture, pageBlocks, toLines, type Rule, type TextItem } from '../../../src/doc/readers/pdf-layout.js';
+import { joinPages, markFurniture, pageBlocks, toLines, type Rule, type TextItem } from '../../../src/doc/readers/pdf-layout.js';
 
 /** A line of text as pdfjs reports it: runs of CJK at 12 pt, 12 pt per character. */
 function run(str: string, x: number, y: number, size = 12): TextItem {
@@ -88,5 +88,28 @@ describe('pdf layout: tables', () => {
   it('a signature block set to the right is neither a table nor joined to the text above', () => {
     const items = [run('正文最后一段。'.padEnd(38, '文'), 72, 80), run('东山县人民政府办公室', 380, 100), run('2025年1月10日', 404, 120)];
     expect(texts(pageBlocks(toLines(items), '')).slice(1)).toEqual(['东山县人民政府办公室', '2025年1月10日']);
+  });
+});
+
+describe('pdf layout: tables over a page break', () => {
+  const cell = (text: string) => ({ text, rowSpan: 1, colSpan: 1 });
+  const table = (caption: string, rows: string[][]): Block => ({ kind: 'table', caption, rows: rows.map((r) => r.map(cell)) });
+  const header = ['序号', '具体措施', '牵头单位', '完成时限'];
+
+  it('joins the continuation into one table, dropping the repeated header and finishing the row the break cut', () => {
+    const joined = joinPages([
+      [table('第 1 页', [header, ['1', '公开预算', '县财政局', '6月底前'], ['2', '公开涉企收费目录', '县市场监督', '3月底前']])],
+      [table('第 2 页', [header, ['', '清单', '管理局', ''], ['3', '发布政策问答', '县税务局', '']]), { kind: 'paragraph', text: '附件2' }],
+    ]);
+    expect(joined).toHaveLength(2);
+    const t = joined[0]!;
+    if (t.kind !== 'table') throw new Error('no table');
+    expect(t.caption).toBe('第 1–2 页');
+    expect(expandGrid(t)).toEqual([header, ['1', '公开预算', '县财政局', '6月底前'], ['2', '公开涉企收费目录清单', '县市场监督管理局', '3月底前'], ['3', '发布政策问答', '县税务局', '']]);
+  });
+
+  it('keeps tables of different widths apart', () => {
+    const joined = joinPages([[table('第 1 页', [header, ['1', 'a', 'b', 'c']])], [table('第 2 页', [['x', 'y'], ['1', '2']])]]);
+    expect(joined).toHaveLength(2);
   });
 });
