@@ -102,7 +102,7 @@ async function readPages(pdfjs: Pdfjs, task: Task, file: string, started: number
   if (bodyChars < MIN_CHARS_PER_PAGE * pages.length) {
     throw new PlanError(
       'unsupported',
-      `PDF 文件 ${file} 这是扫描件（没有文字层），无法读取其中的文字；请发送原始 Word/PDF 或先做文字识别（OCR）后再发送`,
+      `PDF 文件 ${file}：这是扫描件（没有文字层），无法读取其中的文字；请发送原始 Word/PDF，或先做文字识别（OCR）后再发送`,
       file,
     );
   }
