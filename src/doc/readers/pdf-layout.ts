@@ -21,6 +21,19 @@ export interface Rule {
   x2: number;
 }
 
+/** A vertical line painted on the page. */
+export interface VRule {
+  x: number;
+  y1: number;
+  y2: number;
+}
+
+/** The rules painted on a page: table borders, when the page has a ruled table. */
+export interface Rules {
+  h: Rule[];
+  v: VRule[];
+}
+
 /** A run of items on one line with no wide gap inside. */
 interface Segment {
   text: string;
@@ -32,6 +45,8 @@ export interface Line {
   y: number;
   size: number;
   segments: Segment[];
+  /** The runs the segments were made of, left to right (a ruled table places each run in its cell). */
+  items: TextItem[];
   /** Set when this line is page furniture (header, footer, page number). */
   furniture?: boolean;
 }
@@ -59,7 +74,7 @@ export function toLines(items: TextItem[]): Line[] {
       } else segments.push({ text: it.str.trim(), x: it.x, right: it.x + it.width });
     }
     for (const s of segments) s.text = s.text.trim();
-    return { y: l.y, size: l.size, segments };
+    return { y: l.y, size: l.size, segments, items: its };
   });
 }
 
@@ -120,7 +135,7 @@ const STARTS_ITEM = /^(?:[一二三四五六七八九十百]+[、.．]|[（(][�
  * joined into paragraphs when a line runs to the right margin and the next
  * one starts at the left margin without numbering.
  */
-export function pageBlocks(lines: Line[], caption: string, rules: Rule[] = []): Block[] {
+export function pageBlocks(lines: Line[], caption: string, rules: Rules = { h: [], v: [] }): Block[] {
   const body = lines.filter((l) => !l.furniture && l.segments.length > 0);
   if (body.length === 0) return [];
   const left = Math.min(...body.map((l) => l.segments[0]!.x));
@@ -132,7 +147,7 @@ export function pageBlocks(lines: Line[], caption: string, rules: Rule[] = []): 
     para = undefined;
   };
   for (let i = 0; i < body.length; ) {
-    const table = findTable(body, i, rules);
+    const table = ruledTable(body, i, rules) ?? findTable(body, i, rules.h);
     if (table) {
       flush();
       blocks.push({ kind: 'table', caption, rows: table.rows });
@@ -344,4 +359,101 @@ function joinCaptions(a = '', b = ''): string {
   const from = /^第 (\d+)/.exec(a)?.[1];
   const to = /(\d+) 页$/.exec(b)?.[1];
   return from && to ? `第 ${from}–${to} 页` : a || b;
+}
+
+/** Rules closer than this (double lines, the two edges of a thin filled rectangle) are one. */
+const SAME_RULE = 2.5;
+
+function distinct(values: number[]): number[] {
+  const out: number[] = [];
+  for (const v of [...values].sort((a, b) => a - b)) if (!out.length || v - out[out.length - 1]! > SAME_RULE) out.push(v);
+  return out;
+}
+
+/**
+ * A ruled table starting at body[start] (a lattice, as Word, WPS and Excel
+ * print them): the vertical rules through the line give the columns, the
+ * horizontal rules the rows, and each text run goes to the cell its centre
+ * falls in. Where a rule is missing between two cells they are one merged
+ * cell (rowSpan/colSpan), wherever its text sits inside it (top or centred).
+ */
+function ruledTable(body: Line[], start: number, rules: Rules): Found | undefined {
+  if (rules.v.length < 3 || rules.h.length < 3) return undefined;
+  const line = body[start]!;
+  const mid = line.y - line.size / 2;
+  const through = rules.v.filter((v) => v.y1 - 1 <= mid && v.y2 + 1 >= mid);
+  if (through.length < 3) return undefined;
+  // The table's box: grow from the verticals through this line to all verticals overlapping them.
+  let top = Math.min(...through.map((v) => v.y1));
+  let bottom = Math.max(...through.map((v) => v.y2));
+  const left = Math.min(...through.map((v) => v.x));
+  const right = Math.max(...through.map((v) => v.x));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const v of rules.v) {
+      if (v.x < left - SAME_RULE || v.x > right + SAME_RULE || v.y2 < top - SAME_RULE || v.y1 > bottom + SAME_RULE) continue;
+      if (v.y1 < top - 0.5 || v.y2 > bottom + 0.5) {
+        top = Math.min(top, v.y1);
+        bottom = Math.max(bottom, v.y2);
+        grew = true;
+      }
+    }
+  }
+  const inBox = (x1: number, x2: number) => x2 > left + SAME_RULE && x1 < right - SAME_RULE;
+  const xs = distinct(rules.v.filter((v) => v.x >= left - SAME_RULE && v.x <= right + SAME_RULE && v.y2 >= top - SAME_RULE && v.y1 <= bottom + SAME_RULE).map((v) => v.x));
+  const ys = distinct(rules.h.filter((h) => h.y >= top - SAME_RULE && h.y <= bottom + SAME_RULE && inBox(h.x1, h.x2)).map((h) => h.y));
+  const ncol = xs.length - 1;
+  const nrow = ys.length - 1;
+  if (ncol < 2 || nrow < 2) return undefined;
+  if (line.segments.some((g) => g.x < left - line.size || g.right > right + line.size)) return undefined;
+
+  // Every line inside the box belongs to the table; each run goes to the cell holding its centre.
+  const texts: string[][] = Array.from({ length: nrow }, () => Array.from({ length: ncol }, () => ''));
+  let end = start;
+  const index = (edges: number[], v: number) => {
+    let k = 0;
+    while (k + 1 < edges.length - 1 && v >= edges[k + 1]!) k++;
+    return k;
+  };
+  for (; end < body.length && body[end]!.y - body[end]!.size / 2 <= bottom; end++) {
+    const l = body[end]!;
+    const r = index(ys, l.y - l.size / 2);
+    for (const it of l.items) {
+      if (!it.str.trim()) continue;
+      const c = index(xs, it.x + it.width / 2);
+      texts[r]![c] = joinText(texts[r]![c]!, it.str, false);
+    }
+  }
+
+  const hasV = (x: number, y: number) => rules.v.some((v) => Math.abs(v.x - x) <= SAME_RULE && v.y1 - 1 <= y && v.y2 + 1 >= y);
+  const hasH = (y: number, x: number) => rules.h.some((h) => Math.abs(h.y - y) <= SAME_RULE && h.x1 - 1 <= x && h.x2 + 1 >= x);
+  const covered = Array.from({ length: nrow }, () => Array.from({ length: ncol }, () => false));
+  const rows: Cell[][] = [];
+  for (let r = 0; r < nrow; r++) {
+    const row: Cell[] = [];
+    const ymid = (ys[r]! + ys[r + 1]!) / 2;
+    for (let c = 0; c < ncol; c++) {
+      if (covered[r]![c]) continue;
+      let colSpan = 1;
+      while (c + colSpan < ncol && !covered[r]![c + colSpan] && !hasV(xs[c + colSpan]!, ymid)) colSpan++;
+      let rowSpan = 1;
+      const open = (rr: number) => {
+        for (let k = c; k < c + colSpan; k++) if (covered[rr]![k] || hasH(ys[rr]!, (xs[k]! + xs[k + 1]!) / 2)) return false;
+        return true;
+      };
+      while (r + rowSpan < nrow && open(r + rowSpan)) rowSpan++;
+      let text = '';
+      for (let rr = r; rr < r + rowSpan; rr++) {
+        for (let k = c; k < c + colSpan; k++) {
+          if (rr !== r || k !== c) covered[rr]![k] = true;
+          text = joinText(text, texts[rr]![k]!, false);
+        }
+      }
+      row.push({ text, rowSpan, colSpan });
+    }
+    rows.push(row);
+  }
+  // Rows with nothing in them (a rule drawn twice) are dropped only when nothing spans into them.
+  if (rows.every((row) => row.every((c) => !c.text))) return undefined;
+  return { rows, end: Math.max(end, start + 1) };
 }

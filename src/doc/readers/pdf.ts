@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PlanError } from '../../plan/errors.js';
 import { READ_LIMITS, type Block, type DocModel } from '../model.js';
-import { joinPages, markFurniture, mayHoldTable, pageBlocks, toLines, type Line, type Rule, type TextItem } from './pdf-layout.js';
+import { joinPages, markFurniture, mayHoldTable, pageBlocks, toLines, type Line, type Rules, type TextItem } from './pdf-layout.js';
 
 /** Wall-clock budget for one PDF: checked between pages and while pdfjs works, then the document is destroyed. */
 export const PDF_TIME_BUDGET_MS = 30_000;
@@ -72,7 +72,7 @@ async function readPages(pdfjs: Pdfjs, task: Task, file: string, started: number
   if (pdf.numPages > READ_LIMITS.maxPages) {
     throw new PlanError('too-large', `PDF 文件 ${file} 有 ${pdf.numPages} 页，超过 ${READ_LIMITS.maxPages} 页的上限，不像是一份工作要点，未导入`, file);
   }
-  const pages: { lines: Line[]; height: number; chars: number; rules: Rule[] }[] = [];
+  const pages: { lines: Line[]; height: number; chars: number; rules: Rules }[] = [];
   let chars = 0;
   for (let n = 1; n <= pdf.numPages; n++) {
     if (Date.now() - started > budgetMs) throw new PlanError('timeout', `PDF 文件 ${file} 读取超过 ${budgetMs / 1000} 秒（读到第 ${n} 页），已停止`, file);
@@ -89,7 +89,7 @@ async function readPages(pdfjs: Pdfjs, task: Task, file: string, started: number
     }
     const lines = toLines(items);
     // Ruled lines tell a merged cell from an empty one; only fetched where text suggests a table.
-    const rules = mayHoldTable(lines) ? await horizontalRules(pdfjs, page, view) : [];
+    const rules = mayHoldTable(lines) ? await pageRules(pdfjs, page, view) : { h: [], v: [] };
     page.cleanup();
     const pageChars = items.reduce((s, i) => s + i.str.replace(/\s/g, '').length, 0);
     chars += pageChars;
@@ -124,14 +124,14 @@ async function readPages(pdfjs: Pdfjs, task: Task, file: string, started: number
 const MAX_PATH_OPS = 50_000;
 
 /**
- * Horizontal line segments painted on the page (stroked lines, thin filled
- * rectangles, edges of cell shading), in viewport coordinates. Path points are
- * in user space, so the graphics state's transform is tracked.
+ * Horizontal and vertical line segments painted on the page (stroked lines,
+ * thin filled rectangles, edges of cell shading), in viewport coordinates.
+ * Path points are in user space, so the graphics state's transform is tracked.
  */
-async function horizontalRules(pdfjs: Pdfjs, page: Page, view: Viewport): Promise<Rule[]> {
+async function pageRules(pdfjs: Pdfjs, page: Page, view: Viewport): Promise<Rules> {
   const { OPS, Util } = pdfjs;
   const ops = await page.getOperatorList();
-  const rules: Rule[] = [];
+  const rules: Rules = { h: [], v: [] };
   let ctm: number[] = [1, 0, 0, 1, 0, 0];
   const stack: number[][] = [];
   let paths = 0;
@@ -154,7 +154,8 @@ async function horizontalRules(pdfjs: Pdfjs, page: Page, view: Viewport): Promis
       let start: [number, number] = [0, 0];
       let at: [number, number] = [0, 0];
       const add = (a: [number, number], b: [number, number]) => {
-        if (Math.abs(a[1] - b[1]) <= 1 && Math.abs(a[0] - b[0]) > 2) rules.push({ y: (a[1] + b[1]) / 2, x1: Math.min(a[0], b[0]), x2: Math.max(a[0], b[0]) });
+        if (Math.abs(a[1] - b[1]) <= 1 && Math.abs(a[0] - b[0]) > 2) rules.h.push({ y: (a[1] + b[1]) / 2, x1: Math.min(a[0], b[0]), x2: Math.max(a[0], b[0]) });
+        else if (Math.abs(a[0] - b[0]) <= 1 && Math.abs(a[1] - b[1]) > 2) rules.v.push({ x: (a[0] + b[0]) / 2, y1: Math.min(a[1], b[1]), y2: Math.max(a[1], b[1]) });
       };
       for (let k = 0; k < data.length; ) {
         const code = data[k]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandGrid, type Block } from '../../../src/doc/model.js';
-import { joinPages, markFurniture, pageBlocks, toLines, type Rule, type TextItem } from '../../../src/doc/readers/pdf-layout.js';
+import { joinPages, markFurniture, pageBlocks, toLines, type Rule, type Rules, type TextItem } from '../../../src/doc/readers/pdf-layout.js';
 
 /** A line of text as pdfjs reports it: runs of CJK at 12 pt, 12 pt per character. */
 function run(str: string, x: number, y: number, size = 12): TextItem {
@@ -78,7 +78,7 @@ describe('pdf layout: tables', () => {
     const right = 450;
     const rules: Rule[] = [104, 138, 158].map((y) => ({ y, x1: 72, x2: right }));
     rules[1] = { y: 138, x1: 72, x2: 350 };
-    const ruled = pageBlocks(lines(), '', rules)[0]!;
+    const ruled = pageBlocks(lines(), '', { h: rules, v: [] })[0]!;
     if (ruled.kind !== 'table') throw new Error('no table');
     expect(ruled.rows[1]![3]).toEqual({ text: '县财政局', rowSpan: 2, colSpan: 1 });
     expect(ruled.rows[2]).toHaveLength(3);
@@ -111,5 +111,33 @@ describe('pdf layout: tables over a page break', () => {
   it('keeps tables of different widths apart', () => {
     const joined = joinPages([[table('第 1 页', [header, ['1', 'a', 'b', 'c']])], [table('第 2 页', [['x', 'y'], ['1', '2']])]]);
     expect(joined).toHaveLength(2);
+  });
+});
+
+describe('pdf layout: ruled tables (lattice)', () => {
+  // Columns at 72 | 120 | 300 | 400, rows at 100 | 130 | 160 | 190; the middle column's cell spans rows 1–2 (no rule at 160 there).
+  const xs = [72, 120, 300, 400];
+  const ys = [100, 130, 160, 190];
+  const rules: Rules = {
+    v: xs.map((x) => ({ x, y1: 100, y2: 190 })),
+    h: ys.flatMap((y) => (y === 160 ? [{ y, x1: 72, x2: 120 }, { y, x1: 300, x2: 400 }] : [{ y, x1: 72, x2: 400 }])),
+  };
+
+  it('places runs by cell, joins a centred merged cell over its rows, and keeps an empty ruled cell empty', () => {
+    const items = [
+      run('序号', 80, 120), run('工作任务', 180, 120), run('牵头单位', 320, 120),
+      run('1', 90, 150), run('县财政局', 310, 150),
+      // the merged cell's text centred between rows 1 and 2, across two lines
+      run('公开预算', 150, 158), run('和决算', 160, 172),
+      run('2', 90, 180),
+    ];
+    const [table] = pageBlocks(toLines(items), '第 1 页', rules);
+    if (table?.kind !== 'table') throw new Error('no table');
+    expect(table.rows[1]![1]).toEqual({ text: '公开预算和决算', rowSpan: 2, colSpan: 1 });
+    expect(expandGrid(table)).toEqual([
+      ['序号', '工作任务', '牵头单位'],
+      ['1', '公开预算和决算', '县财政局'],
+      ['2', '公开预算和决算', ''],
+    ]);
   });
 });

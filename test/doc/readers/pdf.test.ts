@@ -38,8 +38,8 @@ describe('pdf reader: the model', () => {
     expect(m.notes.join()).toMatch(/页眉、页脚和页码 4 行/);
   });
 
-  it('recovers the ruled table: columns by position, wrapped cells joined, 重点任务 spanning the rows it covers', async () => {
-    const m = await readPdf(fixture('sample-plan.pdf'), '要点.pdf');
+  it.each(['sample-plan.pdf', 'sample-plan-centred.pdf'])('%s: recovers the ruled table from its rules, wrapped cells joined, 重点任务 spanning the rows it covers wherever its text sits', async (name) => {
+    const m = await readPdf(fixture(name), '要点.pdf');
     const [table] = tables(m);
     expect(table!.caption).toBe('第 2 页');
     expect(table!.rows[1]![1]).toEqual({ text: '优化营商环境', rowSpan: 3, colSpan: 1 });
@@ -57,8 +57,8 @@ describe('pdf reader: the model', () => {
 });
 
 describe('pdf reader: the ledger through parseDocument', () => {
-  it('gives the sample plan: title, 文号, the prose items and the table rows with their leads, co-units and dates', async () => {
-    const plan = await parseDocument(fixture('sample-plan.pdf'), '要点.pdf');
+  it.each(['sample-plan.pdf', 'sample-plan-centred.pdf'])('%s gives the sample plan: title, 文号, the prose items and the table rows with their leads, co-units and dates', async (name) => {
+    const plan = await parseDocument(fixture(name), '要点.pdf');
     expect(plan.title).toBe(SAMPLE.title);
     expect(plan.docNumber).toBe(SAMPLE.docNumber);
     expect(plan.year).toBe(2025);
