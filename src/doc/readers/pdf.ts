@@ -33,6 +33,7 @@ export async function readPdf(bytes: Uint8Array, file: string, budgetMs = PDF_TI
   }
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const { getDocument } = pdfjs;
+  const damage = watchDamage();
   const task = getDocument({
     // pdfjs takes ownership of (detaches) the buffer it is given.
     data: bytes.slice(),
@@ -40,7 +41,7 @@ export async function readPdf(bytes: Uint8Array, file: string, budgetMs = PDF_TI
     useSystemFonts: false,
     disableFontFace: true,
     enableXfa: false,
-    verbosity: 0,
+    verbosity: 1, // warnings, caught by watchDamage: they are how pdfjs says it skipped broken content
     cMapUrl: `${path.join(pdfjsDir, 'cmaps')}/`,
     cMapPacked: true,
     standardFontDataUrl: `${path.join(pdfjsDir, 'standard_fonts')}/`,
@@ -53,13 +54,55 @@ export async function readPdf(bytes: Uint8Array, file: string, budgetMs = PDF_TI
     timer.unref();
   });
   try {
-    return await Promise.race([readPages(pdfjs, task, file, started, budgetMs), timeout]);
+    const model = await Promise.race([readPages(pdfjs, task, file, started, budgetMs), timeout]);
+    if (damage.count > 0) {
+      model.notes.push(`文件有 ${damage.count} 处内容不规范或已损坏，已跳过这些部分，读到的文字可能不全；请核对，或从原文件重新导出 PDF 后再发送`);
+    }
+    return model;
   } catch (err) {
     throw asPlanError(err, file);
   } finally {
     clearTimeout(timer);
     await task.destroy().catch(() => undefined);
+    damage.stop();
   }
+}
+
+/** pdfjs warnings that mean content was skipped (broken streams, operators, objects), not font-hinting noise. */
+const DAMAGE = /Unknown command|Skipping command|Missing setFont|Invalid stream|XRef|Illegal character|Unterminated|Bad FCHECK|Bad FDICT|Invalid block type|Empty .*stream|corrupt|FormatError/i;
+
+const watchers = new Set<{ count: number }>();
+let plainWarn: typeof console.warn | undefined;
+
+/**
+ * pdfjs reports what it skips only as console.warn("Warning: …"). While any PDF
+ * is being read, those lines are counted (and kept out of the logs); every
+ * other console.warn passes through. Installed once however many reads overlap.
+ */
+function watchDamage(): { count: number; stop: () => void } {
+  const w = { count: 0 };
+  watchers.add(w);
+  if (!plainWarn) {
+    const original = console.warn;
+    plainWarn = original;
+    console.warn = (...args: unknown[]) => {
+      const line = typeof args[0] === 'string' ? args[0] : '';
+      if (!line.startsWith('Warning: ')) return original.apply(console, args);
+      if (DAMAGE.test(line)) for (const each of watchers) each.count++;
+    };
+  }
+  return {
+    get count() {
+      return w.count;
+    },
+    stop() {
+      watchers.delete(w);
+      if (watchers.size === 0 && plainWarn) {
+        console.warn = plainWarn;
+        plainWarn = undefined;
+      }
+    },
+  };
 }
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');

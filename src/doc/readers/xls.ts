@@ -22,6 +22,9 @@ export async function readXls(bytes: Uint8Array, file: string): Promise<DocModel
     throw new PlanError('too-large', `Excel 文件 ${file} 超过 ${MAX_XLS_BYTES / 1024 / 1024} MB，远超一份任务分工表，未导入`, file);
   }
   let wb: XLSX.WorkBook;
+  // SheetJS reports unknown records with console.error; the read is synchronous, so silence it just for the call.
+  const quiet = { error: console.error, warn: console.warn, log: console.log };
+  console.error = console.warn = console.log = () => undefined;
   try {
     wb = XLSX.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       type: 'buffer',
@@ -43,6 +46,8 @@ export async function readXls(bytes: Uint8Array, file: string): Promise<DocModel
       throw new PlanError('encrypted', `Excel 文件 ${file} 设置了打开密码，无法读取；请取消密码后再发送`, file);
     }
     throw new PlanError('unreadable', `Excel 文件 ${file} 已损坏或不是 Excel 97–2003 格式，无法读取；请在 Excel 或 WPS 中另存为 .xlsx 后再发送`, file);
+  } finally {
+    Object.assign(console, quiet);
   }
 
   const blocks: Block[] = [];

@@ -35,7 +35,7 @@ describe('pdf reader: the model', () => {
     // "- 1 -", "- 2 -" and the running header are furniture; the issuer's signature in the body stays.
     expect(paras.some((p) => /^-\s*\d+\s*-$/.test(p))).toBe(false);
     expect(paras.filter((p) => p === SAMPLE.issuer)).toHaveLength(1);
-    expect(m.notes.join()).toMatch(/页眉、页脚和页码 4 行/);
+    expect(m.notes).toEqual(['已去掉页眉、页脚和页码 4 行']);
   });
 
   it.each(['sample-plan.pdf', 'sample-plan-centred.pdf'])('%s: recovers the ruled table from its rules, wrapped cells joined, 重点任务 spanning the rows it covers wherever its text sits', async (name) => {
@@ -101,6 +101,18 @@ describe('pdf reader: bad input', () => {
     const err = await refusal(readDocument(junk, '坏.pdf'));
     expect(err.code).toBe('unreadable');
     expect(err.message).toContain('无法读取');
+  });
+
+  it('says when it skipped broken content instead of passing a partial text off as whole', async () => {
+    const clean = await readPdf(fixture('cid-gb1.pdf'), 'gb1.pdf');
+    expect(clean.notes.join()).not.toMatch(/损坏/);
+    // The last text operator garbled in place (same length, so the cross-reference offsets stay right).
+    const text = Buffer.from(fixture('cid-gb1.pdf')).toString('latin1');
+    const at = text.lastIndexOf('> Tj ET');
+    const broken = new Uint8Array(Buffer.from(`${text.slice(0, at)}> Tx ET${text.slice(at + 7)}`, 'latin1'));
+    const m = await readPdf(broken, 'gb1.pdf');
+    expect(paragraphs(m).join('').length).toBeLessThan(paragraphs(clean).join('').length);
+    expect(m.notes.join()).toMatch(/处内容不规范或已损坏.*读到的文字可能不全/);
   });
 
   it('stops at the time budget instead of running on', async () => {
