@@ -206,7 +206,8 @@ function findTable(body: Line[], start: number, rules: Rule[]): Found | undefine
     const prev = region[region.length - 1]!;
     if (l.y - prev.y > 3.5 * Math.max(size, l.size) || Math.abs(l.size - size) > 0.25 * size) break;
     const wide = l.segments.length >= 3;
-    const aligned = l.segments.every((s) => near(s.x) || s.x > starts[0]! - tol);
+    // A wide line starting left of the table is prose or another table.
+    const aligned = l.segments.every((s) => s.x > starts[0]! - tol);
     if (!wide) {
       // A wrapped cell's next line: in known columns, set tight under the line above.
       const wrapped = l.segments.every((s) => near(s.x)) && l.y - prev.y <= 1.8 * size;
