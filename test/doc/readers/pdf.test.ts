@@ -6,7 +6,7 @@ import { readDocument } from '../../../src/doc/read.js';
 import { readPdf } from '../../../src/doc/readers/pdf.js';
 import { PlanError } from '../../../src/plan/errors.js';
 import { parseDocument, parsePlan } from '../../../src/plan/parse.js';
-import { expectedItems, expectedRows, ledger, want } from '../../fixtures/formats/sample-ledger.js';
+import { expectedItems, expectedRows, ledger, texts, want } from '../../fixtures/formats/sample-ledger.js';
 import { SAMPLE } from '../../fixtures/formats/sample-plan.js';
 import { manyPagesPdf } from '../../fixtures/formats/make-pdf.js';
 
@@ -63,6 +63,7 @@ describe('pdf reader: the ledger through parseDocument', () => {
     expect(plan.docNumber).toBe(SAMPLE.docNumber);
     expect(plan.year).toBe(2025);
     expect(ledger(plan)).toEqual(want([...expectedItems, ...expectedRows]));
+    expect(plan.tasks.map((t) => t.text)).toEqual(texts([...expectedItems, ...expectedRows]));
   });
 
   it('gives the prose items exactly as the same text typed in does', async () => {

@@ -5,7 +5,7 @@ import { expandGrid, type Table } from '../../../src/doc/model.js';
 import { readDocument } from '../../../src/doc/read.js';
 import { PlanError } from '../../../src/plan/errors.js';
 import { parseDocument } from '../../../src/plan/parse.js';
-import { expectedItems, expectedRows, ledger, want } from '../../fixtures/formats/sample-ledger.js';
+import { expectedItems, expectedRows, ledger, texts, want } from '../../fixtures/formats/sample-ledger.js';
 import { SAMPLE } from '../../fixtures/formats/sample-plan.js';
 
 const bytes = new Uint8Array(readFileSync(path.join(import.meta.dirname, '../../fixtures/formats/sample-plan.xls')));
@@ -27,6 +27,7 @@ describe('xls reader (Excel 97–2003, WPS 表格)', () => {
     const plan = await parseDocument(bytes, '任务分工表.xls');
     expect(plan.year).toBe(2025);
     expect(ledger(plan)).toEqual(want([...expectedRows, ...expectedItems]));
+    expect(plan.tasks.map((t) => t.text)).toEqual(texts([...expectedRows, ...expectedItems]));
   });
 
   it('a .et (WPS 表格) with the same content reads the same', async () => {

@@ -9,7 +9,7 @@ import { readXlsx } from '../../../src/doc/readers/xlsx.js';
 import { PlanError } from '../../../src/plan/errors.js';
 import { parseDocument } from '../../../src/plan/parse.js';
 import { bigXlsx } from '../../fixtures/formats/make-xlsx.js';
-import { expectedItems, expectedRows, ledger, want } from '../../fixtures/formats/sample-ledger.js';
+import { expectedItems, expectedRows, ledger, texts, want } from '../../fixtures/formats/sample-ledger.js';
 import { SAMPLE } from '../../fixtures/formats/sample-plan.js';
 
 const dir = path.join(import.meta.dirname, '../../fixtures/formats');
@@ -78,11 +78,13 @@ describe('xlsx reader: the ledger through parseDocument', () => {
     expect(plan.docNumber).toBe(SAMPLE.docNumber);
     // Sheet order: the 任务分工表 rows, then the prose items of the second sheet.
     expect(ledger(plan)).toEqual(want([...expectedRows, ...expectedItems]));
+    expect(plan.tasks.map((t) => t.text)).toEqual(texts([...expectedRows, ...expectedItems]));
   });
 
   it.each(['layout-notes-above-header.xlsx', 'layout-columns-reordered.xlsx', 'layout-section-rows.xlsx'])('%s: the same rows, leads and dates', async (name) => {
     const plan = await parseDocument(fixture(name), name);
     expect(ledger(plan)).toEqual(want(expectedRows));
+    expect(plan.tasks.map((t) => t.text)).toEqual(texts(expectedRows));
   });
 
   it('a sheet whose only unit column is 责任单位 gives 责任单位, never a 牵头单位', async () => {
