@@ -51,9 +51,21 @@ export interface Line {
   furniture?: boolean;
 }
 
+/**
+ * Kangxi radicals (U+2F00–2FD5) and CJK compatibility ideographs that some
+ * PDF producers (Word with 等线/微软雅黑 among them) map common characters to:
+ * "⼀⼈⼯作" must read "一人工作" or no unit name or keyword matches.
+ */
+export function unifyHan(s: string): string {
+  return s.replace(/[\u2F00-\u2FD5\uF900-\uFAFF]/g, (ch) => ch.normalize('NFKC'));
+}
+
 /** Items on one baseline (within half a font height) → lines, segments split at gaps wider than most of a character. */
 export function toLines(items: TextItem[]): Line[] {
-  const sorted = items.filter((i) => i.str.trim() !== '' && i.size > 0).sort((a, b) => a.y - b.y || a.x - b.x);
+  const sorted = items
+    .filter((i) => i.str.trim() !== '' && i.size > 0)
+    .map((i) => ({ ...i, str: unifyHan(i.str) }))
+    .sort((a, b) => a.y - b.y || a.x - b.x);
   const lines: { y: number; size: number; items: TextItem[] }[] = [];
   for (const it of sorted) {
     const last = lines[lines.length - 1];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandGrid, type Block } from '../../../src/doc/model.js';
-import { joinPages, markFurniture, pageBlocks, toLines, type Rule, type Rules, type TextItem } from '../../../src/doc/readers/pdf-layout.js';
+import { joinPages, markFurniture, pageBlocks, toLines, unifyHan, type Rule, type Rules, type TextItem } from '../../../src/doc/readers/pdf-layout.js';
 
 /** A line of text as pdfjs reports it: runs of CJK at 12 pt, 12 pt per character. */
 function run(str: string, x: number, y: number, size = 12): TextItem {
@@ -139,5 +139,15 @@ describe('pdf layout: ruled tables (lattice)', () => {
       ['1', '公开预算和决算', '县财政局'],
       ['2', '公开预算和决算', ''],
     ]);
+  });
+});
+
+describe('pdf layout: characters', () => {
+  it('reads Kangxi radicals and compatibility ideographs some producers emit as the ordinary characters', () => {
+    // ⼀ U+2F00, ⼈ U+2F08, ⼯ U+2F2F, ⽇ U+2F47; compatibility ideograph U+F900 is U+8C48
+    expect(unifyHan('\u2F00\u2F08\u2F2F作\u2F47')).toBe('一人工作日');
+    expect(unifyHan('\uF900')).toBe('\u8C48');
+    const [p] = pageBlocks(toLines([run('县\u2F2F业和信息化局牵头', 72, 100)]), '');
+    expect(p).toEqual({ kind: 'paragraph', text: '县工业和信息化局牵头' });
   });
 });
