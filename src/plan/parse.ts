@@ -6,7 +6,7 @@ import { modelParts } from './lines.js';
 import { buildTree, type ItemNode } from './structure.js';
 import { readMeta } from './metadata.js';
 import { findAnnotations, findImpliedLeads, type Annotation } from './leads.js';
-import { findDeadlines, findRecurring, findRelative } from './time.js';
+import { deadlineCell, findDeadlines, findRecurring, findRelative } from './time.js';
 import { isGenericUnit } from './units.js';
 import { firstUnitLeads, readTable } from './table.js';
 
@@ -46,7 +46,11 @@ export function extractPlan(model: DocModel, file: string): PlanDocument {
     t.title = splitTitle(row.title, row.title).title.replace(/[。；，\s]+$/, '');
     t.leads = union(t.leads, row.leads);
     t.co = union(t.co, row.co);
-    const deadlines = row.deadline ? findDeadlines(row.deadline, meta.year, meta.issuedOn) : [];
+    let deadlines = row.deadline ? findDeadlines(deadlineCell(row.deadline), meta.year, meta.issuedOn) : [];
+    if (row.deadline && deadlineCell(row.deadline) !== row.deadline) {
+      // A bare date cell: keep the cell's own words, and don't repeat a date the task's text already gives.
+      deadlines = deadlines.filter((d) => !t.deadlines.some((x) => x.date === d.date)).map((d) => ({ ...d, text: row.deadline!.trim() }));
+    }
     t.deadlines = mergeBy(t.deadlines, deadlines, (d) => d.date + d.text);
     if (row.deadline) {
       t.recurring = mergeBy(t.recurring, findRecurring(row.deadline), (r) => r.rule);

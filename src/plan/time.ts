@@ -74,6 +74,16 @@ const RULES: Rule[] = [
 const NOT_A_DEADLINE_BEFORE = /(截至|截止到|截止|自|从|至|到|去|上|前|每|近|以来|于今)$/;
 const NOT_A_DEADLINE_AFTER = /^(以来|起|开始|至今|召开|印发|出台|的)/;
 
+/**
+ * A 完成时限 cell that holds only a date ("2025年6月30日", "2025/6/30",
+ * "2025-06-30", "2025.6.30": what a date cell of a sheet or a typed table
+ * shows) means "by that date", as "2025年6月30日前" does in prose.
+ */
+export function deadlineCell(text: string): string {
+  const m = /^\s*(\d{4})\s*(?:年|[/.-])\s*(\d{1,2})\s*(?:月|[/.-])\s*(\d{1,2})\s*[日号]?\s*$/.exec(text);
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日前` : text;
+}
+
 export function findDeadlines(text: string, year: number, issuedOn?: string): Deadline[] {
   const found: Array<{ at: number; end: number; d: Deadline }> = [];
   for (const rule of RULES) {

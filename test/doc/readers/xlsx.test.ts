@@ -168,5 +168,8 @@ describe('xlsx reader: Chinese Excel', () => {
     files['xl/styles.xml'] = strToU8(styles.replace(/<numFmts[^]*?<\/numFmts>/, '').replaceAll(`numFmtId="${id}"`, 'numFmtId="31"'));
     const [table] = tables(await readXlsx(zipSync(files), 'zh.xlsx'));
     expect(expandGrid(table!)[1]).toEqual(['1', '公开预算', '县财政局', '2025年6月30日']);
+    // A date alone in 完成时限 is the deadline.
+    const plan = await parseDocument(zipSync(files), 'zh.xlsx');
+    expect(plan.tasks.map((t) => t.deadlines.map((d) => d.date))).toEqual([['2025-06-30']]);
   });
 });
