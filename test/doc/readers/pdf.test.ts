@@ -57,7 +57,12 @@ describe('pdf reader: the model', () => {
 });
 
 describe('pdf reader: the ledger through parseDocument', () => {
-  it.each(['sample-plan.pdf', 'sample-plan-centred.pdf'])('%s gives the sample plan: title, 文号, the prose items and the table rows with their leads, co-units and dates', async (name) => {
+  it('reads a table without rules by the positions of its columns (no merge is guessed)', async () => {
+    const [table] = tables(await readPdf(fixture('sample-plan-borderless.pdf'), '要点.pdf'));
+    expect(expandGrid(table!)).toEqual([[...SAMPLE.tableHeader], ...SAMPLE.rows.map((r, i) => [String(i + 1), i === 0 || SAMPLE.rows[i - 1]!.area !== r.area ? r.area : '', r.measure, r.lead, r.co, r.deadline])]);
+  });
+
+  it.each(['sample-plan.pdf', 'sample-plan-centred.pdf', 'sample-plan-borderless.pdf'])('%s gives the sample plan: title, 文号, the prose items and the table rows with their leads, co-units and dates', async (name) => {
     const plan = await parseDocument(fixture(name), '要点.pdf');
     expect(plan.title).toBe(SAMPLE.title);
     expect(plan.docNumber).toBe(SAMPLE.docNumber);
