@@ -1,4 +1,5 @@
 import { chineseNumber } from './numbering.js';
+import type { PageFields } from './furniture.js';
 
 export interface PlanMeta {
   title: string;
@@ -32,7 +33,7 @@ export function readDate(line: string): string | undefined {
  * Metadata from the part of the document before the first numbered item (the
  * covering notice), with the whole text as a fallback for the plan year.
  */
-export function readMeta(lines: string[], bodyStart: number, file: string): PlanMeta {
+export function readMeta(lines: string[], bodyStart: number, file: string, page: PageFields = {}): PlanMeta {
   const head = lines.slice(0, bodyStart < 0 ? Math.min(lines.length, 40) : bodyStart).filter(Boolean);
   const headJoined = head.join('');
 
@@ -75,6 +76,16 @@ export function readMeta(lines: string[], bodyStart: number, file: string): Plan
     const header = head.find((l) => /(人民政府|办公室|领导小组|委员会)(文件)?$/.test(l) && l.length <= 30);
     issuer = header?.replace(/文件$/, '') ?? '';
   }
+
+  // A crawled page's header fills what the document itself does not say.
+  if (!docNumber && page.docNumber && DOC_NUMBER.test(page.docNumber)) docNumber = page.docNumber;
+  if (!issuedOn && page.issuedOn) issuedOn = page.issuedOn;
+  if (!title && page.title) title = page.title;
+  if ((!title || title === file) && page.title) {
+    const inner = /关于印发(.+?)的通知/.exec(page.title)?.[1] ?? page.title;
+    title = /《(.+?)》/.exec(inner)?.[1] ?? inner;
+  }
+  if (!issuer && page.issuer) issuer = page.issuer;
 
   const titleYear = /(\d{4})\s*年/.exec(title);
   const numberYear = /[〔\[【(（](\d{4})[〕\]】)）]/.exec(docNumber);

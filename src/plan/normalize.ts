@@ -1,4 +1,5 @@
 import * as OpenCC from 'opencc-js';
+import { splitFlattened } from './furniture.js';
 
 /**
  * Text cleanup shared by every later stage: the plan as received carries
@@ -47,12 +48,15 @@ export function normalizeText(text: string): string[] {
   let t = text.replace(/\r\n?/g, '\n');
   if (isMostlyTraditional(t)) t = toSimplifiedChinese(t);
   const out: string[] = [];
-  for (const raw of t.split('\n')) {
-    if (/^\s*([-*_=]\s*){3,}$/.test(raw)) {
-      out.push('');
-      continue;
+  for (const line of t.split('\n')) {
+    // A web page flattened to one line keeps its paragraphs as spaces: restore them first.
+    for (const raw of splitFlattened(line)) {
+      if (/^\s*([-*_=]\s*){3,}$/.test(raw)) {
+        out.push('');
+        continue;
+      }
+      out.push(normalizeLine(raw));
     }
-    out.push(normalizeLine(raw));
   }
   return out;
 }

@@ -29,7 +29,7 @@ const CN_DIGITS: Record<string, number> = {
   〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
 };
 
-/** 一 .. 九十九 (and 〇-style digit strings such as 二〇二二). */
+/** 一 .. 九百九十九 (and 〇-style digit strings such as 二〇二二). */
 export function chineseNumber(s: string): number | undefined {
   if (!s) return undefined;
   if (/^[〇零一二三四五六七八九]{2,}$/.test(s) && !s.includes('十')) {
@@ -37,30 +37,48 @@ export function chineseNumber(s: string): number | undefined {
     for (const c of s) n = n * 10 + (CN_DIGITS[c] ?? 0);
     return n;
   }
+  // 一百二十三, 一百零五, 一百一十, 二百
+  const h = /^([一二三四五六七八九])?百(?:[零〇]?(.+))?$/.exec(s);
+  if (h) {
+    const rest = h[2] ? chineseNumber(h[2]) : 0;
+    if (rest === undefined || rest > 99) return undefined;
+    return (h[1] ? CN_DIGITS[h[1]]! : 1) * 100 + rest;
+  }
   const m = /^([一二三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(s);
   if (!m || (!m[1] && !m[2] && !m[3])) return undefined;
   if (!m[2]) return m[3] ? undefined : CN_DIGITS[m[1]!];
   return (m[1] ? CN_DIGITS[m[1]]! : 1) * 10 + (m[3] ? CN_DIGITS[m[3]]! : 0);
 }
 
-const CN = '[一二三四五六七八九十]{1,3}';
+const CN = '[一二三四五六七八九十百零〇]{1,6}';
 const PATTERNS: Array<{ style: MarkerStyle; re: RegExp; label: (m: RegExpExecArray) => string }> = [
   { style: 'part', re: new RegExp(`^第(${CN})(部分|章)[\\s、：:]*`), label: (m) => `第${m[1]}${m[2]}` },
   { style: 'cn-dun', re: new RegExp(`^(${CN})[、，．.]\\s*`), label: (m) => `${m[1]}、` },
   { style: 'cn-paren', re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)][、，.]?\\s*`), label: (m) => `（${m[1]}）` },
-  { style: 'ar-paren', re: /^[（(]\s*(\d{1,2})\s*[）)][、.]?\s*/, label: (m) => `（${m[1]}）` },
+  { style: 'ar-paren', re: /^[（(]\s*(\d{1,4})\s*[）)][、.]?\s*/, label: (m) => `（${m[1]}）` },
   // Outline numbering: 1.1 / 1.1.1 (the level is the number of parts).
   { style: 'decimal3', re: /^(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.．])[、\s]*/, label: (m) => m[1]! },
   { style: 'decimal2', re: /^(\d{1,2}\.\d{1,2})(?![\d.．%％])[、\s]*/, label: (m) => m[1]! },
-  // "1." must not be a decimal ("2.5亿元") or a date ("2022.6").
-  { style: 'ar-dot', re: /^(\d{1,2})\s*[.．](?!\d)\s*/, label: (m) => `${m[1]}.` },
-  { style: 'ar-dun', re: /^(\d{1,2})\s*、\s*/, label: (m) => `${m[1]}、` },
+  // "1." must not be a decimal ("2.5亿元") or a date ("2022.6"); "1.2017年10月底前" is item 1 starting with a year.
+  { style: 'ar-dot', re: /^(\d{1,4})\s*[.．](?!\d(?!\d{3}\s*年))\s*/, label: (m) => `${m[1]}.` },
+  { style: 'ar-dun', re: /^(\d{1,4})\s*、\s*/, label: (m) => `${m[1]}、` },
   { style: 'circled', re: /^([\u2460-\u2473])\s*/, label: (m) => m[1]! },
 ];
 
+// The same patterns anchored at a position (sticky), so a long line is scanned without copying it.
+const STICKY = PATTERNS.map((p) => ({ ...p, re: new RegExp(p.re.source.replace(/^\^/, ''), 'y') }));
+const MAY_START = /[第一二三四五六七八九十（(\d\u2460-\u2473]/;
+
 export function readMarker(line: string): Marker | undefined {
-  for (const p of PATTERNS) {
-    const m = p.re.exec(line);
+  return readMarkerAt(line, 0);
+}
+
+/** The marker starting at text[pos], if any. */
+export function readMarkerAt(text: string, pos: number): Marker | undefined {
+  if (!MAY_START.test(text[pos] ?? '')) return undefined;
+  for (const p of STICKY) {
+    p.re.lastIndex = pos;
+    const m = p.re.exec(text);
     if (!m) continue;
     const raw = m[1]!;
     const ordinal =

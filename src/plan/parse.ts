@@ -3,6 +3,7 @@ import { PlanError } from './errors.js';
 import { readText } from '../doc/read-text.js';
 import type { DocModel } from '../doc/model.js';
 import { modelParts } from './lines.js';
+import { stripFurniture } from './furniture.js';
 import { buildTree, type ItemNode } from './structure.js';
 import { readMeta } from './metadata.js';
 import { findAnnotations, findImpliedLeads, type Annotation } from './leads.js';
@@ -22,13 +23,16 @@ export function parsePlan(input: string | Uint8Array, file: string): PlanDocumen
 /** The ledger of a document in the shared model, whatever format it was read from. Pure. */
 export function extractPlan(model: DocModel, file: string): PlanDocument {
   // Table blocks are read by the table reader; the numbering tree sees the prose only.
-  const { lines, tables: blocks } = modelParts(model);
+  const parts = modelParts(model);
+  const blocks = parts.tables;
+  // Page furniture never reaches a task; a crawled page's header still tells the metadata.
+  const { lines, fields } = stripFurniture(parts.lines);
   const tables = blocks.flatMap((b) => {
     const rows = readTable(b.table, b.block);
     return rows.length ? [{ line: b.line, rows }] : [];
   });
   const { roots, bodyStart } = buildTree(lines);
-  const meta = readMeta(lines, firstBodyLine(bodyStart, tables), file);
+  const meta = readMeta(lines, firstBodyLine(bodyStart, tables), file, fields);
   const key = file.replace(/\.[^.]+$/, '');
 
   const tasks: Task[] = [];

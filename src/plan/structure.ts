@@ -1,4 +1,4 @@
-import { readMarker, type Marker, type MarkerStyle } from './numbering.js';
+import { readMarker, readMarkerAt, type Marker, type MarkerStyle } from './numbering.js';
 
 /** A numbered item of the plan with its text (lines joined) and children. */
 export interface ItemNode {
@@ -22,8 +22,12 @@ interface Level {
 const END_OF_BODY = /^(附件\s*[:：\d一二三]|附件$|抄送[:：]|抄报[:：]|信息公开选项|[（(]此件|[（(]信息公开|主题词)/;
 const DATE_LINE = /^\d{4}年\d{1,2}月\d{1,2}日(印发|发布)?$|^[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$/;
 const SENTENCE_END = /[。；！？]/;
-// Where a run-in item may start: after a sentence or after a closing annotation.
-const ITEM_BREAK = /[。；！？）)]/;
+// Where a run-in item may start: after a sentence, a closing annotation or a colon ("具体如下：一、").
+const ITEM_BREAK = /[。；！？）)：:”]/;
+// Characters after which a glued numeral counts something rather than opening an item.
+const NOT_BEFORE_GLUED = /[一二三四五六七八九十百零〇两第共约近前后每至和或及、（(“《\d.．\-—~～]/;
+// Levels of numbering followed; deeper markers stay in their item's text (no style repeats, so this is a safety bound).
+const MAX_DEPTH = 8;
 const LABEL_LINE = /^(牵头|责任|配合|协办|参与|主办)(单位|部门|领导)[:：]|^(完成|工作)?(时限|时间|期限)(要求|节点)?[:：]/;
 
 /**
@@ -59,63 +63,64 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     return m.ordinal === 1 || m.ordinal === (lastOrdinal.get(m.style) ?? -1) + 1 ? stack.length : undefined;
   };
 
-  const open = (m: Marker, at: number, text: string) => {
+  const open = (m: Marker, at: number, line: string) => {
+    push(m, at, '');
+    feed(line, m.length);
+  };
+
+  const push = (m: Marker, at: number, head: string): ItemNode => {
     stack.length = at;
     const parent = stack[at - 1]?.node;
-    const node: ItemNode = { marker: m, path: [...(parent?.path ?? []), m.label], text: '', head: text, children: [], parent };
+    const node: ItemNode = { marker: m, path: [...(parent?.path ?? []), m.label], text: '', head, children: [], parent };
     (parent ? parent.children : roots).push(node);
     stack.push({ style: m.style, ordinal: m.ordinal, node });
     lastOrdinal.set(m.style, m.ordinal);
     depthOf.set(m.style, at);
     current = node;
-    feed(text);
+    return node;
   };
 
-  // Splits "…。（二）…" when the marker continues some open level's numbering.
-  const feed = (text: string) => {
-    let rest = text;
-    for (let guard = 0; guard < 200; guard++) {
-      let split = -1;
-      let found: { m: Marker; at: number } | undefined;
-      for (let k = 0; k < rest.length - 1; k++) {
-        if (!ITEM_BREAK.test(rest[k]!)) continue;
-        const m = readMarker(rest.slice(k + 1));
-        if (!m) continue;
-        const i = stack.findIndex((l) => l.style === m.style && m.ordinal === l.ordinal + 1);
-        if (i >= 0) {
-          split = k + 1;
-          found = { m, at: i };
-          break;
-        }
-        // A run-in list ("…。（一）…。（二）…") opens a level only when its second item follows.
-        if (
-          m.ordinal === 1 &&
-          !stack.some((l) => l.style === m.style) &&
-          (depthOf.get(m.style) === stack.length || hasInlineSecond(rest.slice(k + 1 + m.length), m.style))
-        ) {
-          split = k + 1;
-          found = { m, at: stack.length };
-          break;
-        }
-      }
-      if (!found) {
-        current!.text = joinText(current!.text, rest);
-        return;
-      }
-      current!.text = joinText(current!.text, rest.slice(0, split));
-      const after = rest.slice(split + found.m.length);
-      stack.length = found.at;
-      const parent = stack[found.at - 1]?.node;
-      const node: ItemNode = { marker: found.m, path: [...(parent?.path ?? []), found.m.label], text: '', head: after, children: [], parent };
-      (parent ? parent.children : roots).push(node);
-      stack.push({ style: found.m.style, ordinal: found.m.ordinal, node });
-      lastOrdinal.set(found.m.style, found.m.ordinal);
-      depthOf.set(found.m.style, found.at);
-      current = node;
-      rest = after;
+  /**
+   * Split run-in items inside one line ("…。（二）…", "…各行政村二、推进…",
+   * "规划1.争取…2.委托…"). One pass over the line, so a flattened page of
+   * megabytes stays linear: markers are read in place, and "does a second item
+   * of this style follow" is answered from one precomputed list.
+   */
+  // `from` > 0: the line starts with the marker of the item just opened, whose heading is the line's text up to the next item.
+  const feed = (text: string, from = 0) => {
+    const seconds = secondsOf(text, from);
+    let taken = from;
+    let headOf = from > 0 ? current : undefined;
+    for (let k = from > 0 ? from : 1; k < text.length - 1; k++) {
+      const m = readMarkerAt(text, k);
+      if (!m) continue;
+      const at = runIn(m, text, k, seconds, k === from);
+      if (at === undefined) continue;
+      current!.text = joinText(current!.text, text.slice(taken, k));
+      if (headOf) headOf.head = text.slice(taken, k);
+      headOf = push(m, at, '');
+      taken = k + m.length;
+      k = taken - 1;
     }
+    current!.text = joinText(current!.text, text.slice(taken));
+    if (headOf) headOf.head = text.slice(taken);
   };
 
+  /** Where a marker inside a line opens an item: continuing an open level, or a new level whose second item follows. */
+  const runIn = (m: Marker, text: string, k: number, seconds: Seconds, afterMarker: boolean): number | undefined => {
+    const prev = text[k - 1]!;
+    const broken = afterMarker || ITEM_BREAK.test(prev);
+    // Glued to the text before it ("…各行政村二、推进"): never after a numeral or a word that counts ("第2、3项", "十二、").
+    const glued = !broken && !NOT_BEFORE_GLUED.test(prev) && !(m.style.startsWith('ar') || m.style.startsWith('decimal') ? /[\d.．]/.test(prev) : false);
+    if (!broken && !glued) return undefined;
+    const i = stack.findIndex((l) => l.style === m.style && m.ordinal === l.ordinal + 1);
+    if (i >= 0) return i;
+    if (m.ordinal !== 1 || stack.some((l) => l.style === m.style) || stack.length >= MAX_DEPTH) return undefined;
+    // A run-in list ("…。（一）…。（二）…") opens a level only when its second item follows (or the style sat at this depth before).
+    if (broken && depthOf.get(m.style) === stack.length) return stack.length;
+    if (!broken && m.style === 'cn-dun') return undefined;
+    return seconds.follows(m.style, k + m.length) ? stack.length : undefined;
+  };
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
     if (!line) continue;
@@ -123,7 +128,14 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     if (bodyStart < 0) {
       if (m && m.ordinal === 1) {
         bodyStart = n;
-        open(m, 0, line.slice(m.length));
+        open(m, 0, line);
+        continue;
+      }
+      // A flattened page: the body starts inside the line ("…具体如下：一、推动…二、组织…").
+      const k = firstRunInItem(line);
+      if (k >= 0) {
+        bodyStart = n;
+        open(readMarkerAt(line, k)!, 0, line.slice(k));
       }
       continue;
     }
@@ -133,19 +145,58 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
       break;
     }
     const at = m ? accept(m) : undefined;
-    if (m && at !== undefined) open(m, at, line.slice(m.length));
+    if (m && at !== undefined) open(m, at, line);
     else feed(line);
   }
   return { roots, bodyStart };
 }
 
-function hasInlineSecond(text: string, style: MarkerStyle): boolean {
-  for (let k = 0; k < text.length - 1; k++) {
-    if (!ITEM_BREAK.test(text[k]!)) continue;
-    const m = readMarker(text.slice(k + 1));
-    if (m && m.style === style && m.ordinal === 2) return true;
+interface Seconds {
+  /** Does an item numbered 2 of this style start after `pos` (within a plausible distance)? */
+  follows(style: MarkerStyle, pos: number): boolean;
+}
+
+// How far the second item of a run-in list may be from the first.
+const SECOND_WITHIN = 4000;
+
+/** Positions of every marker numbered 2 in the text, by style, for O(log n) "is there a second item ahead". */
+function secondsOf(text: string, from: number): Seconds {
+  const at = new Map<MarkerStyle, number[]>();
+  for (let k = from + 1; k < text.length - 1; k++) {
+    const m = readMarkerAt(text, k);
+    if (m?.ordinal === 2) {
+      const list = at.get(m.style) ?? [];
+      list.push(k);
+      at.set(m.style, list);
+    }
   }
-  return false;
+  return {
+    follows(style, pos) {
+      const list = at.get(style);
+      if (!list) return false;
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid]! <= pos) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < list.length && list[lo]! - pos <= SECOND_WITHIN;
+    },
+  };
+}
+
+/** Offset of the first item of a list that starts inside a line after a sentence or a colon, if its second item follows. */
+function firstRunInItem(line: string): number {
+  let seconds: Seconds | undefined;
+  for (let k = 1; k < line.length - 1; k++) {
+    if (!ITEM_BREAK.test(line[k - 1]!)) continue;
+    const m = readMarkerAt(line, k);
+    if (!m || m.ordinal !== 1) continue;
+    seconds ??= secondsOf(line, 0);
+    if (seconds.follows(m.style, k + m.length)) return k;
+  }
+  return -1;
 }
 
 /** The issuer's name printed above the closing date is not part of the last item. */
