@@ -87,14 +87,16 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
    * of this style follow" is answered from one precomputed list.
    */
   // `from` > 0: the line starts with the marker of the item just opened, whose heading is the line's text up to the next item.
+  // Items numbered 2 anywhere in the document, by global offset: a run-in list's second item may sit on a later line.
+  const seconds = secondsOf(lines);
+  let base = 0; // global offset of the current line
   const feed = (text: string, from = 0) => {
-    const seconds = secondsOf(text, from);
     let taken = from;
     let headOf = from > 0 ? current : undefined;
     for (let k = from > 0 ? from : 1; k < text.length - 1; k++) {
       const m = readMarkerAt(text, k);
       if (!m) continue;
-      const at = runIn(m, text, k, seconds, k === from);
+      const at = runIn(m, text, k, k === from);
       if (at === undefined) continue;
       current!.text = joinText(current!.text, text.slice(taken, k));
       if (headOf) headOf.head = text.slice(taken, k);
@@ -107,7 +109,7 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
   };
 
   /** Where a marker inside a line opens an item: continuing an open level, or a new level whose second item follows. */
-  const runIn = (m: Marker, text: string, k: number, seconds: Seconds, afterMarker: boolean): number | undefined => {
+  const runIn = (m: Marker, text: string, k: number, afterMarker: boolean): number | undefined => {
     const prev = text[k - 1]!;
     const broken = afterMarker || ITEM_BREAK.test(prev);
     // Glued to the text before it ("…各行政村二、推进"): never after a numeral or a word that counts ("第2、3项", "十二、").
@@ -115,14 +117,17 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     if (!broken && !glued) return undefined;
     const i = stack.findIndex((l) => l.style === m.style && m.ordinal === l.ordinal + 1);
     if (i >= 0) return i;
-    if (m.ordinal !== 1 || stack.some((l) => l.style === m.style) || stack.length >= MAX_DEPTH) return undefined;
+    if (stack.some((l) => l.style === m.style) || stack.length >= MAX_DEPTH) return undefined;
+    // Numbered straight through the sections ("二、…（二）…" after "一、…（一）…").
+    if (m.ordinal > 1) return m.ordinal === (lastOrdinal.get(m.style) ?? -1) + 1 && depthOf.get(m.style) === stack.length ? stack.length : undefined;
     // A run-in list ("…。（一）…。（二）…") opens a level only when its second item follows (or the style sat at this depth before).
     if (broken && depthOf.get(m.style) === stack.length) return stack.length;
     if (!broken && m.style === 'cn-dun') return undefined;
-    return seconds.follows(m.style, k + m.length) ? stack.length : undefined;
+    return seconds.follows(m.style, base + k + m.length) ? stack.length : undefined;
   };
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
+    base = seconds.lineStart[n]!;
     if (!line) continue;
     const m = readMarker(line);
     if (bodyStart < 0) {
@@ -132,7 +137,7 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
         continue;
       }
       // A flattened page: the body starts inside the line ("…具体如下：一、推动…二、组织…").
-      const k = firstRunInItem(line);
+      const k = firstRunInItem(line, base, seconds);
       if (k >= 0) {
         bodyStart = n;
         open(readMarkerAt(line, k)!, 0, line.slice(k));
@@ -159,18 +164,25 @@ interface Seconds {
 // How far the second item of a run-in list may be from the first.
 const SECOND_WITHIN = 4000;
 
-/** Positions of every marker numbered 2 in the text, by style, for O(log n) "is there a second item ahead". */
-function secondsOf(text: string, from: number): Seconds {
+/** Positions (global offsets) of every marker numbered 2, by style, for an O(log n) "is there a second item ahead". */
+function secondsOf(lines: string[]): Seconds & { lineStart: number[] } {
   const at = new Map<MarkerStyle, number[]>();
-  for (let k = from + 1; k < text.length - 1; k++) {
-    const m = readMarkerAt(text, k);
-    if (m?.ordinal === 2) {
-      const list = at.get(m.style) ?? [];
-      list.push(k);
-      at.set(m.style, list);
+  const lineStart: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    lineStart.push(offset);
+    for (let k = 0; k < line.length - 1; k++) {
+      const m = readMarkerAt(line, k);
+      if (m?.ordinal === 2) {
+        const list = at.get(m.style) ?? [];
+        list.push(offset + k);
+        at.set(m.style, list);
+      }
     }
+    offset += line.length + 1;
   }
   return {
+    lineStart,
     follows(style, pos) {
       const list = at.get(style);
       if (!list) return false;
@@ -187,14 +199,12 @@ function secondsOf(text: string, from: number): Seconds {
 }
 
 /** Offset of the first item of a list that starts inside a line after a sentence or a colon, if its second item follows. */
-function firstRunInItem(line: string): number {
-  let seconds: Seconds | undefined;
+function firstRunInItem(line: string, base: number, seconds: Seconds): number {
   for (let k = 1; k < line.length - 1; k++) {
     if (!ITEM_BREAK.test(line[k - 1]!)) continue;
     const m = readMarkerAt(line, k);
     if (!m || m.ordinal !== 1) continue;
-    seconds ??= secondsOf(line, 0);
-    if (seconds.follows(m.style, k + m.length)) return k;
+    if (seconds.follows(m.style, base + k + m.length)) return k;
   }
   return -1;
 }
