@@ -22,8 +22,12 @@ const LABEL_CO =
   '(?:主要责任单位|责任单位|责任部门|责任科室|责任处室|责任主体|配合单位|配合部门|配合科室|协办单位|协办部门|参与单位|参与部门|协同单位|协助单位|主抓单位|公开主体|实施主体|落实单位)';
 // Time labels end a unit list ("…配合单位：X完成时间：2017年10月底前"); the deadline itself is read from the text.
 const LABEL_TIME = '(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|办结时限|时间安排)';
-const ANY_LABEL = `(?:${LABEL_LEAD}|${LABEL_CO}|${LABEL_TIME})\\s*[:：]`;
+// Any other "XX单位：" label (试点单位：, 督办单位：) also ends a list.
+const ANY_LABEL = `(?:${LABEL_LEAD}|${LABEL_CO}|${LABEL_TIME}|[\\u4e00-\\u9fa5]{2}(?:单位|部门|科室|处室))\\s*[:：]`;
 const IS_LEAD_LABEL = new RegExp(`^${LABEL_LEAD}$`);
+const LABEL_START = new RegExp(`(?:${LABEL_LEAD}|${LABEL_CO})\\s*[:：]`);
+// "由X牵头", "X要牵头", "X负责牵头" inside a sentence (not "牵头单位").
+const INLINE_LEAD = /(?:^|由|[，,])((?:[\u4e00-\u9fa5（）()]{2,30}?[、和])*[\u4e00-\u9fa5（）()]{2,30}?)(?:要|负责|具体)?牵头(?!单位|部门|领导|[:：])(?:负责|落实|组织|推进)?/g;
 const LABELLED = new RegExp(`(${LABEL_LEAD}|${LABEL_CO})\\s*[:：]\\s*([^；;\\n]*?)(?=[；;\\n]|${ANY_LABEL}|$)`, 'g');
 
 // What a list segment says about its units: "X牵头", "X、Y等按职责分工负责", "Z配合".
@@ -85,18 +89,20 @@ function splitTopLevel(s: string, sep: RegExp): string[] {
   return out;
 }
 
-function labelled(content: string): { leads: string[]; co: string[] } | undefined {
+function labelled(content: string): { leads: string[]; co: string[]; end: number } | undefined {
   LABELLED.lastIndex = 0;
   const leads: string[] = [];
   const co: string[] = [];
   let any = false;
+  let end = 0;
   for (let m = LABELLED.exec(content); m; m = LABELLED.exec(content)) {
     any = true;
+    end = m.index + m[0].length;
     const r = unitsOf(m[2]!, IS_LEAD_LABEL.test(m[1]!));
     for (const u of r.leads) if (!leads.includes(u)) leads.push(u);
     for (const u of r.co) if (!co.includes(u) && !leads.includes(u)) co.push(u);
   }
-  return any ? { leads: expandAbbreviations(leads), co: expandAbbreviations(co, leads[0]) } : undefined;
+  return any ? { leads: expandAbbreviations(leads), co: expandAbbreviations(co, leads[0]), end } : undefined;
 }
 
 /**
@@ -109,6 +115,8 @@ function verbal(content: string): { leads: string[]; co: string[] } | undefined 
   if (!segs.length) return undefined;
   const leads: string[] = [];
   const co: string[] = [];
+  // Units of segments with no verb of their own take the next segment's ("A、B，C等按职责分工负责").
+  let pending: string[] = [];
   let first = true;
   for (const seg of segs) {
     let role: 'lead' | 'co' | undefined;
@@ -119,18 +127,25 @@ function verbal(content: string): { leads: string[]; co: string[] } | undefined 
       const v = new RegExp(`^(.+?)${VERB_LEAD}$`).exec(seg);
       if (v) [role, names] = ['lead', v[1]!];
     }
-    const units = role ? splitUnits(names) : [];
-    if (!role || !units.length || !units.every(looksLikeUnit)) {
+    const units = splitUnits(names);
+    if (!units.length || !units.every(isUnitName)) {
       // The annotation's later words are remarks ("以下均需各片区配合落实，不再列出").
       if (first) return undefined;
       break;
     }
-    (role === 'lead' ? leads : co).push(...units.filter((u) => !leads.includes(u) && !co.includes(u)));
+    if (!role) {
+      pending.push(...units);
+      continue;
+    }
+    (role === 'lead' ? leads : co).push(...[...pending, ...units].filter((u) => !leads.includes(u) && !co.includes(u)));
+    pending = [];
     first = false;
   }
   if (!leads.length && !co.length) return undefined;
   return { leads: expandAbbreviations(leads), co: expandAbbreviations(co, leads[0]) };
 }
+
+const isUnitName = (u: string) => looksLikeUnit(u) && !NOT_IN_UNIT.test(u);
 
 const VERB_LEAD = '(?:按(?:照)?职责(?:分工)?|依职责|根据职责)?(?:分别)?(?:牵头负责|牵头落实|牵头实施|牵头推进|牵头组织|牵头|负责落实|具体负责|负责实施|负责推进|负责|主抓|落实|组织实施)';
 
@@ -145,23 +160,35 @@ export function findAnnotations(text: string): Annotation[] {
   const bracket = /[（(]((?:[^（）()]|[（(][^（）()]*[）)])+)[）)]/g;
   for (let m = bracket.exec(text); m; m = bracket.exec(text)) {
     const r = parse(m[1]!.trim());
-    if (r && (r.leads.length || r.co.length)) out.push({ start: m.index, end: m.index + m[0].length, ...r });
+    if (r && (r.leads.length || r.co.length)) out.push({ start: m.index, end: m.index + m[0].length, leads: r.leads, co: r.co });
   }
-  // Unbracketed: a labelled line/sentence, or a short sentence "A牵头落实。"
+  // Unbracketed: a label anywhere in a sentence ("…挂牌保护牵头单位：X"), or a short sentence "A牵头落实。"
   const sentence = /[^。；！？\n]+[。；！？\n]?/g;
   for (let m = sentence.exec(text); m; m = sentence.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
     if (out.some((a) => start < a.end && end > a.start)) continue;
-    const s = m[0].trim();
-    const lab = labelled(s);
-    if (lab && new RegExp(`^(${LABEL_LEAD}|${LABEL_CO})\\s*[:：]`).test(s)) {
-      out.push({ start, end, ...lab });
+    const li = m[0].search(LABEL_START);
+    const lab = li >= 0 ? labelled(m[0].slice(li)) : undefined;
+    if (lab && (lab.leads.length || lab.co.length)) {
+      out.push({ start: start + li, end: start + li + lab.end, leads: lab.leads, co: lab.co });
       continue;
     }
+    const s = m[0].trim();
     if (s.length <= 60) {
       const v = verbal(s);
-      if (v && /(牵头|负责)/.test(s)) out.push({ start, end, ...v });
+      if (v && /(牵头|负责)/.test(s)) {
+        out.push({ start, end, ...v });
+        continue;
+      }
+    }
+    // Inside a sentence: "…获批由区经济发展局牵头，成立…", "区经发局、区数字办要牵头对…".
+    INLINE_LEAD.lastIndex = 0;
+    for (let i = INLINE_LEAD.exec(m[0]); i; i = INLINE_LEAD.exec(m[0])) {
+      const units = splitUnits(i[1]!);
+      if (!units.length || !units.every(isUnitName)) continue;
+      out.push({ start: start + i.index, end: start + i.index + i[0].length, leads: expandAbbreviations(units), co: [] });
+      break;
     }
   }
   return out.sort((a, b) => a.start - b.start);

@@ -28,7 +28,8 @@ const ITEM_BREAK = /[。；！？）)：:”]/;
 const NOT_BEFORE_GLUED = /[一二三四五六七八九十百零〇两第共约近前后每至和或及、（(“《\d.．\-—~～]/;
 // Levels of numbering followed; deeper markers stay in their item's text (no style repeats, so this is a safety bound).
 const MAX_DEPTH = 8;
-const LABEL_LINE = /^(牵头|责任|配合|协办|参与|主办)(单位|部门|领导)[:：]|^(完成|工作)?(时限|时间|期限)(要求|节点)?[:：]/;
+// A short "label：" at the start of a line (牵头单位：, 完成时间：, 试点单位：) keeps its line break.
+const LABEL_LINE = /^[\u4e00-\u9fa5]{2,4}(单位|部门|科室|处室|主体|领导|时限|时间|期限|节点)[:：]/;
 
 /**
  * Lines inside an item are OCR or layout breaks and join without a gap, except

@@ -133,11 +133,15 @@ export function findDeadlines(text: string, year: number, issuedOn?: string): De
   return out;
 }
 
+// "一季一评估", "半年一通报": the verbs such rhythms take.
+const REC_VERB = '(?:检查|评估|通报|调度|督查|督导|考核|报告|总结|会商|研判|分析|巡查|排名|点评|通报|汇报|报送)';
+const rec = (re: RegExp) => new RegExp(re.source.replace(/REC_VERB/g, REC_VERB), re.flags);
+
 const RECURRING: Array<{ re: RegExp; rule: RecurrenceRule }> = [
   { re: /每(?:个)?(?:周|星期)(?:至少)?[^，。；]{0,8}?/g, rule: 'weekly' },
-  { re: /每(?:个)?月(?:至少)?|按月(?:报送|更新|通报|公开)?|月度(?:报送|通报)|一月一(?:次|[\u4e00-\u9fa5]{1,2}(?=[，。；、]|$))/g, rule: 'monthly' },
-  { re: /每(?:个)?季度?(?:至少)?|按季度?(?:报送|更新|通报|公开)?|季度报送|季度通报|每季|一季度?一(?:次|[\u4e00-\u9fa5]{1,2}(?=[，。；、]|$))/g, rule: 'quarterly' },
-  { re: /每半年(?:至少)?(?:开展|组织|召开)?(?:[一1]次)?|半年[一1](?:次|[\u4e00-\u9fa5]{1,2}(?=[，。；、]|$))/g, rule: 'semiannual' },
+  { re: rec(/每(?:个)?月(?:至少)?|按月(?:报送|更新|通报|公开)?|月度(?:报送|通报)|一月一(?:次|REC_VERB)/g), rule: 'monthly' },
+  { re: rec(/每(?:个)?季度?(?:至少)?|按季度?(?:报送|更新|通报|公开)?|季度报送|季度通报|每季|一季度?一(?:次|REC_VERB)/g), rule: 'quarterly' },
+  { re: rec(/每半年(?:至少)?(?:开展|组织|召开)?(?:[一1]次)?|半年[一1](?:次|REC_VERB)/g), rule: 'semiannual' },
   { re: /每年(?:度)?(?:至少)?(?:开展|组织|召开|举办)?(?:[一1]次)?|一年[一1]次|年度报送/g, rule: 'annual' },
 ];
 
