@@ -5,7 +5,10 @@
  *   lead      its leads — or, where it names no lead, its 责任单位 — are the
  *             expected units (same set; a place prefix such as 区 may differ,
  *             since the gold keeps units as written); "exact" = same strings.
- *   deadline  its last deadline date is the expected date.
+ *   deadline  the deadline the answer states first (answers to "什么时候" rank an
+ *             item's deadlines by the question's words) is the expected date;
+ *             "latest" = the item's last deadline, reported too: an item with
+ *             several batches can only be right on one of them that way.
  *   recurring its rules include the expected rule.
  * Called by scripts/eval.ts; run directly with `tsx scripts/eval-real.ts [-v]`.
  */
@@ -45,7 +48,7 @@ export interface RealFailure {
 interface Score {
   total: number;
   ok: number;
-  /** Lead questions only: the same unit strings, no prefix allowance. */
+  /** Lead questions: the same unit strings, no prefix allowance; deadline questions: the item's latest deadline. */
   exact: number;
 }
 
@@ -76,6 +79,10 @@ export function sameUnits(got: string[], want: string[], exact = false): boolean
 /** Who a person is told answers for the item: its leads, or where it names none, its 责任单位. */
 export function answerUnits(top: Answer): string[] {
   return top.leadSource === 'explicit' ? top.leads : top.co.length ? top.co : top.leads;
+}
+
+export function firstDeadline(top: Answer): string | undefined {
+  return top.deadlines[0]?.date;
 }
 
 export function lastDeadline(top: Answer): string | undefined {
@@ -116,14 +123,15 @@ export function evalReal(dir = REAL_DIR): RealResult {
       ok = sameUnits(answerUnits(top), q.expect_leads ?? []);
       exact = sameUnits(answerUnits(top), q.expect_leads ?? [], true);
     } else if (top && q.kind === 'deadline') {
-      ok = lastDeadline(top) === q.expect_deadline;
+      ok = firstDeadline(top) === q.expect_deadline;
+      exact = lastDeadline(top) === q.expect_deadline;
     } else if (top && q.kind === 'recurring') {
       ok = top.recurring.some((r) => r.rule === q.expect_rule);
     }
     for (const s of [(result.byKind[q.kind] ??= { total: 0, ok: 0, exact: 0 }), (result.byDoc[q.doc] ??= { total: 0, ok: 0, exact: 0 })]) {
       s.total++;
       if (ok) s.ok++;
-      if (ok && (q.kind !== 'lead' || exact)) s.exact++;
+      if (q.kind === 'recurring' ? ok : exact) s.exact++;
     }
     if (!ok) {
       result.failures.push({
@@ -164,7 +172,12 @@ export function printRealEval(r: RealResult, verbose = false): void {
   for (const [k, s] of Object.entries(r.byKind)) {
     total += s.total;
     ok += s.ok;
-    const exact = k === 'lead' ? ` (exact strings ${s.exact}/${s.total} = ${pct(s.exact, s.total)}%)` : '';
+    const exact =
+      k === 'lead'
+        ? ` (exact strings ${s.exact}/${s.total} = ${pct(s.exact, s.total)}%)`
+        : k === 'deadline'
+          ? ` (item's latest deadline ${s.exact}/${s.total} = ${pct(s.exact, s.total)}%)`
+          : '';
     console.log(`  ${k.padEnd(9)} ${s.ok}/${s.total} = ${pct(s.ok, s.total)}%${exact}`);
   }
   console.log(`  all       ${ok}/${total} = ${pct(ok, total)}%`);

@@ -44,7 +44,7 @@ export function extractPlan(model: DocModel, file: string): PlanDocument {
     tasks.push({ id, ...t });
   };
 
-  for (const node of taskNodes(roots)) push(fromNode(node, meta.year, meta.issuedOn));
+  for (const node of taskNodes(roots, meta.year)) push(fromNode(node, meta.year, meta.issuedOn));
   for (const row of tables.flatMap((t) => t.rows)) {
     const t = fromParts(row.path, row.task, meta.year, meta.issuedOn);
     t.title = splitTitle(row.title, row.title).title.replace(/[。；，\s]+$/, '');
@@ -91,15 +91,17 @@ function firstBodyLine(bodyStart: number, tables: Array<{ line: number }>): numb
 /**
  * Tasks are the leaves of the numbering tree below the top level (top-level
  * headings like 一、总体要求 are sections); a top-level item counts when the
- * document has no deeper numbering, or when it carries its own lead annotation.
+ * document has no deeper numbering, or when it carries its own lead
+ * annotation or a time limit (a plan whose 二、 is one sentence with 争取6月完成
+ * beside sections with sub-items).
  */
-function taskNodes(roots: ItemNode[]): ItemNode[] {
+function taskNodes(roots: ItemNode[], year: number): ItemNode[] {
   const deep = roots.some((r) => r.children.length > 0);
   const out: ItemNode[] = [];
   const walk = (n: ItemNode, depth: number) => {
     if (n.children.length) return n.children.forEach((c) => walk(c, depth + 1));
     if (depth > 1 || !deep) return void out.push(n);
-    if (findAnnotations(n.text).length) out.push(n);
+    if (findAnnotations(n.text).length || findDeadlines(n.text, year).length) out.push(n);
   };
   roots.forEach((r) => walk(r, 1));
   return out;
@@ -119,7 +121,33 @@ function fromNode(node: ItemNode, year: number, issuedOn: string): Omit<Task, 'i
       }
     }
   }
+  // "…2．主要任务…。牵头单位：X，配合单位：Y" closing a group of sub-items governs the whole group.
+  if (t.leads.length === 0 && t.co.length === 0) {
+    const trailer = groupTrailer(node);
+    if (trailer) {
+      t.leads = trailer.leads;
+      t.co = trailer.co;
+      t.genericUnits = [...t.leads, ...t.co].filter(isGenericUnit);
+    }
+  }
   return t;
+}
+
+/**
+ * The labelled annotation ending the last of a node's siblings, when none of
+ * the other siblings names a unit: written once after the group, it covers the
+ * group. Bracketed annotations ("（X牵头）") stay with their own item.
+ */
+function groupTrailer(node: ItemNode): { leads: string[]; co: string[] } | undefined {
+  const sibs = node.parent?.children;
+  const last = sibs?.at(-1);
+  if (!sibs || !last || last === node || last.children.length) return undefined;
+  const text = last.text.trimEnd();
+  const own = findAnnotations(text);
+  const a = own.at(-1);
+  if (!a || a.end < text.replace(/[。；;，,\s]+$/, '').length - 1 || /^[（(]/.test(text.slice(a.start))) return undefined;
+  if (sibs.some((s) => s !== last && s.children.length === 0 && findAnnotations(s.text).length)) return undefined;
+  return { leads: a.leads, co: a.co };
 }
 
 function splitTitle(text: string, head: string): { title: string; bodyStart: number } {
