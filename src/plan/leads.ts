@@ -52,7 +52,16 @@ export function unitPrefix(part: string): string | undefined {
  * the default. The list stops at the first part that is not a unit, so a
  * label glued to the next paragraph does not swallow it.
  */
-function unitsOf(value: string, defaultLead: boolean): { leads: string[]; co: string[]; complete: boolean } {
+function unitsOf(value: string, defaultLead: boolean): { leads: string[]; co: string[]; complete: boolean; consumed: number } {
+  const r = unitsOfList(value, defaultLead);
+  if (r.complete) return { ...r, consumed: value.length };
+  // Where the list stopped: just after the last unit (prose glued after it is not part of the annotation).
+  const last = [...r.leads, ...r.co].at(-1);
+  const at = last ? value.lastIndexOf(last) : -1;
+  return { ...r, consumed: at >= 0 ? at + last!.length : 0 };
+}
+
+function unitsOfList(value: string, defaultLead: boolean): { leads: string[]; co: string[]; complete: boolean } {
   const leads: string[] = [];
   const co: string[] = [];
   for (const raw of splitTopLevel(value.replace(/[。.]$/, ''), /[，,；;]/)) {
@@ -99,6 +108,7 @@ function labelled(content: string): { leads: string[]; co: string[]; end: number
     any = true;
     end = m.index + m[0].length;
     const r = unitsOf(m[2]!, IS_LEAD_LABEL.test(m[1]!));
+    if (!r.complete) end = m.index + m[0].length - m[2]!.length + r.consumed;
     for (const u of r.leads) if (!leads.includes(u)) leads.push(u);
     for (const u of r.co) if (!co.includes(u) && !leads.includes(u)) co.push(u);
   }

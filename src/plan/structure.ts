@@ -22,6 +22,7 @@ interface Level {
 const END_OF_BODY = /^(附件\s*[:：\d一二三]|附件$|抄送[:：]|抄报[:：]|信息公开选项|[（(]此件|[（(]信息公开|主题词)/;
 const DATE_LINE = /^\d{4}年\d{1,2}月\d{1,2}日(印发|发布)?$|^[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$/;
 const SENTENCE_END = /[。；！？]/;
+const SENTENCE_END_CHAR = /[。！？]/;
 // Where a run-in item may start: after a sentence, a closing annotation or a colon ("具体如下：一、").
 const ITEM_BREAK = /[。；！？）)：:”]/;
 // Characters after which a glued numeral counts something rather than opening an item.
@@ -91,10 +92,13 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
   // Items numbered 2 anywhere in the document, by global offset: a run-in list's second item may sit on a later line.
   const seconds = secondsOf(lines);
   let base = 0; // global offset of the current line
+  let hasSentence = false; // the current item already has a full sentence
   const feed = (text: string, from = 0) => {
     let taken = from;
     let headOf = from > 0 ? current : undefined;
+    hasSentence = /[。！？]/.test(current?.text ?? '');
     for (let k = from > 0 ? from : 1; k < text.length - 1; k++) {
+      if (SENTENCE_END_CHAR.test(text[k - 1]!) && k - 1 >= taken) hasSentence = true;
       const m = readMarkerAt(text, k);
       if (!m) continue;
       const at = runIn(m, text, k, k === from);
@@ -102,6 +106,7 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
       current!.text = joinText(current!.text, text.slice(taken, k));
       if (headOf) headOf.head = text.slice(taken, k);
       headOf = push(m, at, '');
+      hasSentence = false;
       taken = k + m.length;
       k = taken - 1;
     }
@@ -118,12 +123,17 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     if (!broken && !glued) return undefined;
     const i = stack.findIndex((l) => l.style === m.style && m.ordinal === l.ordinal + 1);
     if (i >= 0) return i;
+    // A number written twice ("…三、重点领域…三、保障措施（一）…") still opens a section when its first sub-item follows at once.
+    const same = stack.findIndex((l) => l.style === m.style && m.ordinal === l.ordinal);
+    if (same >= 0 && same < stack.length - 1 && opensChild(text, k + m.length, stack.slice(same + 1).map((l) => l.style))) return same;
     if (stack.some((l) => l.style === m.style) || stack.length >= MAX_DEPTH) return undefined;
     // Numbered straight through the sections ("二、…（二）…" after "一、…（一）…").
     if (m.ordinal > 1) return m.ordinal === (lastOrdinal.get(m.style) ?? -1) + 1 && depthOf.get(m.style) === stack.length ? stack.length : undefined;
     // A run-in list ("…。（一）…。（二）…") opens a level only when its second item follows (or the style sat at this depth before).
     if (broken && depthOf.get(m.style) === stack.length) return stack.length;
     if (!broken && m.style === 'cn-dun') return undefined;
+    // "…跨越。一是出入境业务：1.办理…；2.…": a list inside a paragraph that already has sentences enumerates, it does not open sub-items.
+    if (/[:：；;]/.test(prev) && hasSentence) return undefined;
     return seconds.follows(m.style, base + k + m.length) ? stack.length : undefined;
   };
   for (let n = 0; n < lines.length; n++) {
@@ -155,6 +165,17 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     else feed(line);
   }
   return { roots, bodyStart };
+}
+
+/** A marker numbered 1 of one of `styles` within a heading's length after `from`. */
+function opensChild(text: string, from: number, styles: MarkerStyle[]): boolean {
+  const end = Math.min(text.length, from + 30);
+  for (let p = from; p < end; p++) {
+    const m = readMarkerAt(text, p);
+    if (m && m.ordinal === 1 && styles.includes(m.style)) return true;
+    if (/[。；！？]/.test(text[p]!)) return false;
+  }
+  return false;
 }
 
 interface Seconds {
