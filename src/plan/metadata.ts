@@ -80,11 +80,12 @@ export function readMeta(lines: string[], bodyStart: number, file: string, page:
   // A crawled page's header fills what the document itself does not say.
   if (!docNumber && page.docNumber && DOC_NUMBER.test(page.docNumber)) docNumber = page.docNumber;
   if (!issuedOn && page.issuedOn) issuedOn = page.issuedOn;
-  if (!title && page.title) title = page.title;
-  if ((!title || title === file) && page.title) {
-    const inner = /关于印发(.+?)的通知/.exec(page.title)?.[1] ?? page.title;
-    title = /《(.+?)》/.exec(inner)?.[1] ?? inner;
-  }
+  // The page's own title names the plan a notice issues ("…印发《X》的通知"); it beats a line guessed from the body.
+  const issued = page.title ? /印发(.+?)的通知/.exec(page.title)?.[1] : undefined;
+  if (issued) title = /《(.+?)》/.exec(issued)?.[1] ?? issued;
+  else if ((!title || title === file) && page.title) title = page.title;
+  // A signature date glued to the title line on a flattened page.
+  title = title.replace(/^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(印发)?/, '');
   if (!issuer && page.issuer) issuer = page.issuer;
 
   const titleYear = /(\d{4})\s*年/.exec(title);

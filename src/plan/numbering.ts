@@ -1,3 +1,4 @@
+import { looksLikeUnit } from './units.js';
 /**
  * Numbering markers of Chinese official documents. The level of a marker is
  * not fixed by its style (some plans use 1. under 一、, others （一） under
@@ -14,7 +15,9 @@ export type MarkerStyle =
   | 'ar-paren' // （1） (1)
   | 'circled' // ①
   | 'decimal2' // 1.1
-  | 'decimal3'; // 1.1.1
+  | 'decimal3' // 1.1.1
+  | 'bullet' // ● ■ ◆ ▲ • : unnumbered items, counted in order
+  | 'unit'; // "办公室：负责…": a duty paragraph headed by the unit it belongs to
 
 export interface Marker {
   style: MarkerStyle;
@@ -70,11 +73,31 @@ const STICKY = PATTERNS.map((p) => ({ ...p, re: new RegExp(p.re.source.replace(/
 const MAY_START = /[第一二三四五六七八九十（(\d\u2460-\u2473]/;
 
 export function readMarker(line: string): Marker | undefined {
-  return readMarkerAt(line, 0);
+  return readMarkerAt(line, 0) ?? readUnitHead(line, 0);
+}
+
+const BULLET = /[●■◆▲•◇▪►]\s*/y;
+
+// "办公室：负责…", "财务科：牵头做好…": a unit, a colon, then a duty verb.
+const UNIT_HEAD = /([\u4e00-\u9fa5（）()]{2,20}?)\s*[:：]\s*(?=负责|牵头|承担|做好|组织|统筹|协调|配合|抓好|推进|落实|完成|会同|指导|加强|主抓)/y;
+const LABEL_WORDS = /(牵头|责任|配合|协办|参与|主办|主抓|试点|实施|公开|落实|联系|报送|抄送|抄报)(单位|部门|科室|处室|主体)$|^(各|全体|我|本)/;
+
+/** A unit-headed duty paragraph at text[pos]; the unit is the label. Only where a unit name, not a label word, heads it. */
+export function readUnitHead(text: string, pos: number): Marker | undefined {
+  UNIT_HEAD.lastIndex = pos;
+  const m = UNIT_HEAD.exec(text);
+  if (!m) return undefined;
+  const unit = m[1]!;
+  if (LABEL_WORDS.test(unit) || !looksLikeUnit(unit)) return undefined;
+  return { style: 'unit', ordinal: 1, label: unit, length: m[0].length };
 }
 
 /** The marker starting at text[pos], if any. */
 export function readMarkerAt(text: string, pos: number): Marker | undefined {
+  BULLET.lastIndex = pos;
+  const b = BULLET.exec(text);
+  // Bullets carry no number: the structure stage counts them (ordinal 1 here, relabelled there).
+  if (b) return { style: 'bullet', ordinal: 1, label: '●', length: b[0].length };
   if (!MAY_START.test(text[pos] ?? '')) return undefined;
   for (const p of STICKY) {
     p.re.lastIndex = pos;

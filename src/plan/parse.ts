@@ -109,6 +109,14 @@ function taskNodes(roots: ItemNode[], year: number): ItemNode[] {
 
 function fromNode(node: ItemNode, year: number, issuedOn: string): Omit<Task, 'id'> {
   const t = fromParts(node.path, node.text, year, issuedOn, node.head);
+  // "办公室：负责…": the unit heading the paragraph answers for it (责任单位; the text names no lead).
+  if (node.marker.style === 'unit' && t.leads.length === 0 && !t.co.includes(node.marker.label)) {
+    // "…：牵头做好…" says it leads.
+    if (/^牵头/.test(node.text.trim())) t.leads = [node.marker.label];
+    else t.co = [node.marker.label, ...t.co];
+    t.genericUnits = [...t.leads, ...t.co].filter(isGenericUnit);
+    return t;
+  }
   // An annotation on a parent item ("（一）…（牵头单位：A）" over 1. 2. 3.) covers children without their own.
   if (t.leads.length === 0 && t.co.length === 0) {
     for (let p = node.parent; p; p = p.parent) {

@@ -1,4 +1,4 @@
-import { readMarker, readMarkerAt, type Marker, type MarkerStyle } from './numbering.js';
+import { readMarker, readMarkerAt, readUnitHead, type Marker, type MarkerStyle } from './numbering.js';
 
 /** A numbered item of the plan with its text (lines joined) and children. */
 export interface ItemNode {
@@ -59,7 +59,15 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
   // Some plans number （一）…（二十） straight through their 一、二、 sections.
   const lastOrdinal = new Map<MarkerStyle, number>();
   const depthOf = new Map<MarkerStyle, number>();
-  const accept = (m: Marker): number | undefined => {
+  // Bullets and unit heads carry no number: each one continues its level (or starts one).
+  const count = (m: Marker): Marker => {
+    if (m.style !== 'bullet' && m.style !== 'unit') return m;
+    const l = stack.find((x) => x.style === m.style);
+    const ordinal = (l?.ordinal ?? 0) + 1;
+    return { ...m, ordinal, label: m.style === 'bullet' ? `●${ordinal}` : m.label };
+  };
+  const accept = (raw: Marker): number | undefined => {
+    const m = count(raw);
     const i = stack.findIndex((l) => l.style === m.style);
     if (i >= 0) return m.ordinal > stack[i]!.ordinal && m.ordinal <= stack[i]!.ordinal + 3 ? i : undefined;
     return m.ordinal === 1 || m.ordinal === (lastOrdinal.get(m.style) ?? -1) + 1 ? stack.length : undefined;
@@ -99,8 +107,9 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     hasSentence = /[。！？]/.test(current?.text ?? '');
     for (let k = from > 0 ? from : 1; k < text.length - 1; k++) {
       if (SENTENCE_END_CHAR.test(text[k - 1]!) && k - 1 >= taken) hasSentence = true;
-      const m = readMarkerAt(text, k);
-      if (!m) continue;
+      const raw = readMarkerAt(text, k) ?? (SENTENCE_END.test(text[k - 1]!) ? readUnitHead(text, k) : undefined);
+      if (!raw) continue;
+      const m = count(raw);
       const at = runIn(m, text, k, k === from);
       if (at === undefined) continue;
       current!.text = joinText(current!.text, text.slice(taken, k));
@@ -117,7 +126,8 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
   /** Where a marker inside a line opens an item: continuing an open level, or a new level whose second item follows. */
   const runIn = (m: Marker, text: string, k: number, afterMarker: boolean): number | undefined => {
     const prev = text[k - 1]!;
-    const broken = afterMarker || ITEM_BREAK.test(prev);
+    // A bullet glyph is unambiguous wherever it stands; a unit head is only looked for after a sentence.
+    const broken = afterMarker || ITEM_BREAK.test(prev) || m.style === 'bullet' || m.style === 'unit';
     // Glued to the text before it ("…各行政村二、推进"): never after a numeral or a word that counts ("第2、3项", "十二、").
     const glued = !broken && !NOT_BEFORE_GLUED.test(prev) && !(m.style.startsWith('ar') || m.style.startsWith('decimal') ? /[\d.．]/.test(prev) : false);
     if (!broken && !glued) return undefined;
@@ -131,6 +141,7 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
     if (m.ordinal > 1) return m.ordinal === (lastOrdinal.get(m.style) ?? -1) + 1 && depthOf.get(m.style) === stack.length ? stack.length : undefined;
     // A run-in list ("…。（一）…。（二）…") opens a level only when its second item follows (or the style sat at this depth before).
     if (broken && depthOf.get(m.style) === stack.length) return stack.length;
+    if (m.style === 'unit') return stack.length;
     if (!broken && m.style === 'cn-dun') return undefined;
     // "…跨越。一是出入境业务：1.办理…；2.…": a list inside a paragraph that already has sentences enumerates, it does not open sub-items.
     if (/[:：；;]/.test(prev) && hasSentence) return undefined;
@@ -161,7 +172,7 @@ export function buildTree(lines: string[]): { roots: ItemNode[]; bodyStart: numb
       break;
     }
     const at = m ? accept(m) : undefined;
-    if (m && at !== undefined) open(m, at, line);
+    if (m && at !== undefined) open(count(m), at, line);
     else feed(line);
   }
   return { roots, bodyStart };
@@ -195,7 +206,7 @@ function secondsOf(lines: string[]): Seconds & { lineStart: number[] } {
     lineStart.push(offset);
     for (let k = 0; k < line.length - 1; k++) {
       const m = readMarkerAt(line, k);
-      if (m?.ordinal === 2) {
+      if (m?.ordinal === 2 || m?.style === 'bullet') {
         const list = at.get(m.style) ?? [];
         list.push(offset + k);
         at.set(m.style, list);
