@@ -174,10 +174,14 @@ export function findAnnotations(text: string): Annotation[] {
   }
   // Unbracketed: a label anywhere in a sentence ("…挂牌保护牵头单位：X"), or a short sentence "A牵头落实。"
   const sentence = /[^。；！？\n]+[。；！？\n]?/g;
+  // Bracketed annotations are in text order and sentences are too: one pointer keeps the overlap test linear.
+  const brackets = out.length;
+  let b = 0;
   for (let m = sentence.exec(text); m; m = sentence.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
-    if (out.some((a) => start < a.end && end > a.start)) continue;
+    while (b < brackets && out[b]!.end <= start) b++;
+    if (b < brackets && out[b]!.start < end) continue;
     const li = m[0].search(LABEL_START);
     const lab = li >= 0 ? labelled(m[0].slice(li)) : undefined;
     if (lab && (lab.leads.length || lab.co.length)) {

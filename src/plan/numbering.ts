@@ -58,13 +58,13 @@ const PATTERNS: Array<{ style: MarkerStyle; re: RegExp; label: (m: RegExpExecArr
   { style: 'part', re: new RegExp(`^第(${CN})(部分|章)[\\s、：:]*`), label: (m) => `第${m[1]}${m[2]}` },
   { style: 'cn-dun', re: new RegExp(`^(${CN})[、，．.]\\s*`), label: (m) => `${m[1]}、` },
   { style: 'cn-paren', re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)][、，.]?\\s*`), label: (m) => `（${m[1]}）` },
-  { style: 'ar-paren', re: /^[（(]\s*(\d{1,4})\s*[）)][、.]?\s*/, label: (m) => `（${m[1]}）` },
+  { style: 'ar-paren', re: /^[（(]\s*(\d{1,5})\s*[）)][、.]?\s*/, label: (m) => `（${m[1]}）` },
   // Outline numbering: 1.1 / 1.1.1 (the level is the number of parts).
   { style: 'decimal3', re: /^(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.．])[、\s]*/, label: (m) => m[1]! },
   { style: 'decimal2', re: /^(\d{1,2}\.\d{1,2})(?![\d.．%％])[、\s]*/, label: (m) => m[1]! },
   // "1." must not be a decimal ("2.5亿元") or a date ("2022.6"); "1.2017年10月底前" is item 1 starting with a year.
-  { style: 'ar-dot', re: /^(\d{1,4})\s*[.．](?!\d(?!\d{3}\s*年))\s*/, label: (m) => `${m[1]}.` },
-  { style: 'ar-dun', re: /^(\d{1,4})\s*、\s*/, label: (m) => `${m[1]}、` },
+  { style: 'ar-dot', re: /^(\d{1,5})\s*[.．](?!\d(?!\d{3}\s*年))\s*/, label: (m) => `${m[1]}.` },
+  { style: 'ar-dun', re: /^(\d{1,5})\s*、\s*/, label: (m) => `${m[1]}、` },
   { style: 'circled', re: /^([\u2460-\u2473])\s*/, label: (m) => m[1]! },
 ];
 
