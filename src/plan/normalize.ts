@@ -33,8 +33,11 @@ function foldWidth(s: string): string {
   return s.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 
+// Pinyin glosses after a character on learners' and sharing sites: 發(fā), 辦（bàn）.
+const PINYIN_GLOSS = /(?<=[\u3400-\u9fff])[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[1-5]?[)）]/g;
+
 export function normalizeLine(line: string): string {
-  let s = line.replace(/\u200b|\ufeff/g, '');
+  let s = line.replace(/\u200b|\ufeff/g, '').replace(PINYIN_GLOSS, '');
   s = foldWidth(s);
   s = s.replace(/^\s*#{1,6}\s+/, ''); // Markdown headings
   s = s.replace(/^\s*>\s?/, ''); // quotes

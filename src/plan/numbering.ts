@@ -60,10 +60,11 @@ const PATTERNS: Array<{ style: MarkerStyle; re: RegExp; label: (m: RegExpExecArr
   { style: 'cn-paren', re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)][、，.]?\\s*`), label: (m) => `（${m[1]}）` },
   { style: 'ar-paren', re: /^[（(]\s*(\d{1,5})\s*[）)][、.]?\s*/, label: (m) => `（${m[1]}）` },
   // Outline numbering: 1.1 / 1.1.1 (the level is the number of parts).
-  { style: 'decimal3', re: /^(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.．])[、\s]*/, label: (m) => m[1]! },
-  { style: 'decimal2', re: /^(\d{1,2}\.\d{1,2})(?![\d.．%％])[、\s]*/, label: (m) => m[1]! },
-  // "1." must not be a decimal ("2.5亿元") or a date ("2022.6"); "1.2017年10月底前" is item 1 starting with a year.
-  { style: 'ar-dot', re: /^(\d{1,5})\s*[.．](?!\d(?!\d{3}\s*年))\s*/, label: (m) => `${m[1]}.` },
+  { style: 'decimal3', re: /^(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.．]|\s*[月日号])[、\s]*/, label: (m) => m[1]! },
+  // Not "2.5亿元", not "2.5月15日前" (item 2 starting with a date).
+  { style: 'decimal2', re: /^(\d{1,2}\.\d{1,2})(?![\d.．%％]|\s*[月日号亿万元倍个])[、\s]*/, label: (m) => m[1]! },
+  // "1." must not be a decimal ("2.5亿元") or a date ("2022.6"); "1.2017年10月底前" and "2.5月15日前" are items starting with a date.
+  { style: 'ar-dot', re: /^(\d{1,5})\s*[.．](?!\d(?!\d{3}\s*年|\d?\s*月))\s*/, label: (m) => `${m[1]}.` },
   { style: 'ar-dun', re: /^(\d{1,5})\s*、\s*/, label: (m) => `${m[1]}、` },
   { style: 'circled', re: /^([\u2460-\u2473])\s*/, label: (m) => m[1]! },
 ];

@@ -26,7 +26,7 @@ const SENTENCE_END_CHAR = /[。！？]/;
 // Where a run-in item may start: after a sentence, a closing annotation or a colon ("具体如下：一、").
 const ITEM_BREAK = /[。；！？）)：:”]/;
 // Characters after which a glued numeral counts something rather than opening an item.
-const NOT_BEFORE_GLUED = /[一二三四五六七八九十百零〇两第共约近前后每至和或及、（(“《\d.．\-—~～]/;
+const NOT_BEFORE_GLUED = /[一二三四五六七八九十百零〇两第共约近每至和或及、（(“《\d.．\-—~～]/;
 // Levels of numbering followed; deeper markers stay in their item's text (no style repeats, so this is a safety bound).
 const MAX_DEPTH = 8;
 // A short "label：" at the start of a line (牵头单位：, 完成时间：, 试点单位：) keeps its line break.
