@@ -194,8 +194,9 @@ interface Seconds {
   follows(style: MarkerStyle, pos: number): boolean;
 }
 
-// How far the second item of a run-in list may be from the first.
+// How far the second item of a run-in list may be from the first: sections (一、, 第一部分) run long.
 const SECOND_WITHIN = 4000;
+const SECOND_SECTION_WITHIN = 200_000;
 
 /** Positions (global offsets) of every marker numbered 2, by style, for an O(log n) "is there a second item ahead". */
 function secondsOf(lines: string[]): Seconds & { lineStart: number[] } {
@@ -226,7 +227,7 @@ function secondsOf(lines: string[]): Seconds & { lineStart: number[] } {
         if (list[mid]! <= pos) lo = mid + 1;
         else hi = mid;
       }
-      return lo < list.length && list[lo]! - pos <= SECOND_WITHIN;
+      return lo < list.length && list[lo]! - pos <= (style === 'cn-dun' || style === 'part' ? SECOND_SECTION_WITHIN : SECOND_WITHIN);
     },
   };
 }

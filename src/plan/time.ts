@@ -65,7 +65,8 @@ const RULES: Rule[] = [
   },
   // 3月31日前 / 2022年6月30日前
   {
-    re: new RegExp(`${LEAD_IN}${YEAR}${NUM}\\s*月\\s*${NUM}\\s*[日号]\\s*${BEFORE}`, 'g'),
+    // "分别于10月31日和11月30日前": the first date shares the second's 前.
+    re: new RegExp(`${LEAD_IN}${YEAR}${NUM}\\s*月\\s*${NUM}\\s*[日号]\\s*(?:${BEFORE}|(?=[和、及与]\\s*(?:\\d{4}\\s*年)?(?:\\d{1,2}\\s*月)?\\s*\\d{1,2}\\s*[日号]\\s*${BEFORE}))`, 'g'),
     resolve: (m, y) => iso(yearOf(m[1], y), num(m[2])!, num(m[3])!),
   },
   // 7月底前 / 2018年12月底 / 6月末
