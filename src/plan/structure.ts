@@ -196,7 +196,7 @@ interface Seconds {
 
 // How far the second item of a run-in list may be from the first: sections (一、, 第一部分) run long.
 const SECOND_WITHIN = 4000;
-const SECOND_SECTION_WITHIN = 200_000;
+const SECOND_SECTION_WITHIN = Number.POSITIVE_INFINITY;
 
 /** Positions (global offsets) of every marker numbered 2, by style, for an O(log n) "is there a second item ahead". */
 function secondsOf(lines: string[]): Seconds & { lineStart: number[] } {
