@@ -99,6 +99,8 @@ function splitTopLevel(s: string, sep: RegExp): string[] {
 }
 
 function labelled(content: string): { leads: string[]; co: string[]; end: number } | undefined {
+  // Every label has a colon: most text is ruled out without running the label pattern.
+  if (!content.includes('：') && !content.includes(':')) return undefined;
   LABELLED.lastIndex = 0;
   const leads: string[] = [];
   const co: string[] = [];
@@ -119,7 +121,10 @@ function labelled(content: string): { leads: string[]; co: string[]; end: number
  * "A、B分别牵头负责", "A牵头，B、C配合", "由A负责", "A牵头负责；各片区负责配合落实，…",
  * "A、B等按职责分工负责" (no lead: the units answer for the item as 责任单位).
  */
+const ROLE_WORD = /牵头|负责|配合|参与|协助|协同|协办|落实|主抓|组织实施/;
+
 function verbal(content: string): { leads: string[]; co: string[] } | undefined {
+  if (!ROLE_WORD.test(content)) return undefined;
   const c = content.replace(/[。.；;]$/, '').replace(/^由/, '');
   const segs = splitTopLevel(c, /[，,；;]/).map((x) => x.trim().replace(/^由/, '')).filter(Boolean);
   if (!segs.length) return undefined;

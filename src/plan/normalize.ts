@@ -36,8 +36,11 @@ function foldWidth(s: string): string {
 // Pinyin glosses after a character on learners' and sharing sites: 發(fā), 辦（bàn）.
 const PINYIN_GLOSS = /(?<=[\u3400-\u9fff])[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[1-5]?[)）]/g;
 
+const HAS_LATIN_IN_PARENS = /[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]/;
+
 export function normalizeLine(line: string): string {
-  let s = line.replace(/\u200b|\ufeff/g, '').replace(PINYIN_GLOSS, '');
+  let s = line.replace(/\u200b|\ufeff/g, '');
+  if (HAS_LATIN_IN_PARENS.test(s)) s = s.replace(PINYIN_GLOSS, '');
   s = foldWidth(s);
   s = s.replace(/^\s*#{1,6}\s+/, ''); // Markdown headings
   s = s.replace(/^\s*>\s?/, ''); // quotes

@@ -71,13 +71,14 @@ const PATTERNS: Array<{ style: MarkerStyle; re: RegExp; label: (m: RegExpExecArr
 
 // The same patterns anchored at a position (sticky), so a long line is scanned without copying it.
 const STICKY = PATTERNS.map((p) => ({ ...p, re: new RegExp(p.re.source.replace(/^\^/, ''), 'y') }));
-const MAY_START = /[第一二三四五六七八九十（(\d\u2460-\u2473]/;
+const MAY_START_CHARS = new Set([...'第一二三四五六七八九十（(0123456789'].concat(Array.from({ length: 20 }, (_, i) => String.fromCharCode(0x2460 + i))));
 
 export function readMarker(line: string): Marker | undefined {
   return readMarkerAt(line, 0) ?? readUnitHead(line, 0);
 }
 
 const BULLET = /[●■◆▲•◇▪►]\s*/y;
+const BULLETS = new Set('●■◆▲•◇▪►');
 
 // "办公室：负责…", "财务科：牵头做好…": a unit, a colon, then a duty verb.
 const UNIT_HEAD = /([\u4e00-\u9fa5（）()]{2,20}?)\s*[:：]\s*(?=负责|牵头|承担|做好|组织|统筹|协调|配合|抓好|推进|落实|完成|会同|指导|加强|主抓)/y;
@@ -95,11 +96,13 @@ export function readUnitHead(text: string, pos: number): Marker | undefined {
 
 /** The marker starting at text[pos], if any. */
 export function readMarkerAt(text: string, pos: number): Marker | undefined {
-  BULLET.lastIndex = pos;
-  const b = BULLET.exec(text);
-  // Bullets carry no number: the structure stage counts them (ordinal 1 here, relabelled there).
-  if (b) return { style: 'bullet', ordinal: 1, label: '●', length: b[0].length };
-  if (!MAY_START.test(text[pos] ?? '')) return undefined;
+  const ch = text[pos] ?? '';
+  if (BULLETS.has(ch)) {
+    // Bullets carry no number: the structure stage counts them (ordinal 1 here, relabelled there).
+    BULLET.lastIndex = pos;
+    return { style: 'bullet', ordinal: 1, label: '●', length: BULLET.exec(text)![0].length };
+  }
+  if (!MAY_START_CHARS.has(ch)) return undefined;
   for (const p of STICKY) {
     p.re.lastIndex = pos;
     const m = p.re.exec(text);
