@@ -3,7 +3,19 @@ import { join } from 'node:path';
 import { parsePlan } from '../src/plan/parse.js';
 import { generatePlan } from './gen-plans.js';
 
-/** Parser throughput: each bundled seed once warm, and a generated corpus of 1,000 plans. */
+/** A plan of about `bytes` UTF-8 bytes: numbered items with annotations and deadlines, one a line or flattened into one line. */
+function bigPlan(bytes: number, flattened: boolean): string {
+  const items: string[] = [];
+  let size = 0;
+  for (let i = 1; size < bytes; i++) {
+    const s = `${i}.推进第${i}项重点工作，完善有关制度，2024年${(i % 12) + 1}月底前完成。（责任单位：市发改委牵头，市财政局、市住建局按职责分工负责）`;
+    items.push(s);
+    size += Buffer.byteLength(s) + 1;
+  }
+  return flattened ? `某市2024年重点任务清单 具体如下：一、重点任务${items.join('')}二、保障措施` : `某市2024年重点任务清单\n一、重点任务\n${items.join('\n')}`;
+}
+
+/** Parser throughput: each bundled seed once warm, a generated corpus of 1,000 plans, and one 5 MB text. */
 export default async function bench(): Promise<void> {
   const dir = join(import.meta.dirname, '..', 'seeds');
   const seeds = readdirSync(dir).filter((f) => f.endsWith('.txt')).map((f) => ({ f, bytes: readFileSync(join(dir, f)) }));
@@ -39,6 +51,12 @@ export default async function bench(): Promise<void> {
   const t2 = performance.now();
   const n = parsePlan(big, 'table-5mb.txt').tasks.length;
   console.log(`parse: ${(Buffer.byteLength(big) / 1024 / 1024).toFixed(1)} MB pipe table (${n} tasks) in ${(performance.now() - t2).toFixed(0)} ms`);
+  for (const flattened of [false, true]) {
+    const text = bigPlan(4_900_000, flattened);
+    const t1 = performance.now();
+    const doc = parsePlan(text, 'big.txt');
+    console.log(`parse: one ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB plan, ${flattened ? 'flattened into one line' : 'one item a line'}: ${doc.tasks.length} tasks in ${(performance.now() - t1).toFixed(0)} ms`);
+  }
 }
 
 /** A task-division table of `rows` rows flattened to text, with a merged area every 5 rows and a section every 50. */

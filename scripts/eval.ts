@@ -1,8 +1,9 @@
 /**
  * `npm run eval`: how well the bot reads and answers the bundled seed plans,
  * against the hand-checked files in ../shared/eval (beside the repository, or
- * DUBAN_SHARED). Prints the parser's agreement with the gold ledger and the
- * share of seed questions whose top answer is the expected one.
+ * DUBAN_SHARED). Prints the parser's agreement with the gold ledger, the
+ * share of seed questions whose top answer is the expected one, and the same
+ * for the real published plans in shared/eval/real, each loaded alone.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,10 @@ async function main(): Promise<number> {
   const r = await evalQuestions({ documents });
   console.log(formatResult('问答 seed questions (top answer)', r));
   if (verbose) for (const f of r.failures) console.log('   ✗', JSON.stringify(f));
+
+  const { REAL_DIR, evalReal, printRealEval } = await import('./eval-real.js');
+  if (existsSync(join(REAL_DIR, 'gold.jsonl'))) printRealEval(evalReal(), verbose);
+  else console.log(`（没有 ${REAL_DIR}/gold.jsonl，跳过真实文件评测）`);
   return 0;
 }
 

@@ -1,4 +1,4 @@
-import { isGenericUnit, looksLikeUnit, splitUnits } from './units.js';
+import { expandAbbreviations, isGenericUnit, looksLikeUnit, splitUnits } from './units.js';
 
 /**
  * Lead annotations: where a plan says who leads. Forms seen across provinces:
@@ -16,42 +16,153 @@ export interface Annotation {
   co: string[];
 }
 
-const LABEL_LEAD = '(?:牵头单位|牵头部门|主办单位|主责单位|牵头|责任领导单位)';
-const LABEL_CO = '(?:责任单位|责任部门|责任主体|配合单位|配合部门|协办单位|参与单位|协同单位|协助单位)';
+const LABEL_LEAD = '(?:牵头单位|牵头部门|牵头科室|牵头处室|主办单位|主责单位|责任领导单位|牵头)';
+// 主抓单位 (the unit that drives the work day to day) and 公开主体 answer for the item but are not its lead.
+const LABEL_CO =
+  '(?:主要责任单位|责任单位|责任部门|责任科室|责任处室|责任主体|配合单位|配合部门|配合科室|协办单位|协办部门|参与单位|参与部门|协同单位|协助单位|主抓单位|公开主体|实施主体|落实单位)';
+// Time labels end a unit list ("…配合单位：X完成时间：2017年10月底前"); the deadline itself is read from the text.
+const LABEL_TIME = '(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|办结时限|时间安排)';
+// Any other "XX单位：" label (试点单位：, 督办单位：) also ends a list.
+const ANY_LABEL = `(?:${LABEL_LEAD}|${LABEL_CO}|${LABEL_TIME}|[\\u4e00-\\u9fa5]{2}(?:单位|部门|科室|处室))\\s*[:：]`;
+const IS_LEAD_LABEL = new RegExp(`^${LABEL_LEAD}$`);
+const LABEL_START = new RegExp(`(?:${LABEL_LEAD}|${LABEL_CO})\\s*[:：]`);
+// "由X牵头", "X要牵头", "X负责牵头" inside a sentence (not "牵头单位").
+const INLINE_LEAD = /(?:^|由|[，,])((?:[\u4e00-\u9fa5（）()]{2,30}?[、和])*[\u4e00-\u9fa5（）()]{2,30}?)(?:要|负责|具体)?牵头(?!单位|部门|领导|[:：])(?:负责|落实|组织|推进)?/g;
+const LABELLED = new RegExp(`(${LABEL_LEAD}|${LABEL_CO})\\s*[:：]\\s*([^；;\\n]*?)(?=[；;\\n]|${ANY_LABEL}|$)`, 'g');
 
-function labelled(content: string): { leads: string[]; co: string[] } | undefined {
-  const re = new RegExp(`(${LABEL_LEAD}|${LABEL_CO})\\s*[:：]\\s*([^；;\\n]*?)(?=[；;\\n]|\\s*${LABEL_LEAD}\\s*[:：]|\\s*${LABEL_CO}\\s*[:：]|$)`, 'g');
+// What a list segment says about its units: "X牵头", "X、Y等按职责分工负责", "Z配合".
+const ROLE_LEAD = /(?:分别|共同)?牵头(?:负责|落实|实施|推进|组织)?$/;
+const ROLE_CO = /(?:等)?(?:按照?职责(?:分工)?|依职责|根据职责(?:分工)?)(?:分别)?(?:负责|落实|配合)?(?:落实)?$|(?:等)?(?:负责)?(?:配合|参与|协助|协同|协办)(?:落实|实施)?$|等$/;
+// Words that never occur inside a unit name: where they start, the list has ended and prose begins.
+const NOT_IN_UNIT = /[“”"《》]|推进|加强|开展|负责|实施|建立|完善|做好|落实|积极|进一步|以下|不再|要|将|是|的|对|在/;
+
+/** The unit a list part names, when prose was glued after it ("区相关部门积极推进…" -> 区相关部门). */
+export function unitPrefix(part: string): string | undefined {
+  if (looksLikeUnit(part)) return part;
+  for (let i = Math.min(part.length - 1, 24); i >= 2; i--) {
+    const p = part.slice(0, i);
+    if (!NOT_IN_UNIT.test(p) && looksLikeUnit(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Units of one label's value or one annotation: segments (split on ，；)
+ * carry their own role ("X牵头，Y按职责分工负责"); a segment without one takes
+ * the default. The list stops at the first part that is not a unit, so a
+ * label glued to the next paragraph does not swallow it.
+ */
+function unitsOf(value: string, defaultLead: boolean): { leads: string[]; co: string[]; complete: boolean; consumed: number } {
+  const r = unitsOfList(value, defaultLead);
+  if (r.complete) return { ...r, consumed: value.length };
+  // Where the list stopped: just after the last unit (prose glued after it is not part of the annotation).
+  const last = [...r.leads, ...r.co].at(-1);
+  const at = last ? value.lastIndexOf(last) : -1;
+  return { ...r, consumed: at >= 0 ? at + last!.length : 0 };
+}
+
+function unitsOfList(value: string, defaultLead: boolean): { leads: string[]; co: string[]; complete: boolean } {
+  const leads: string[] = [];
+  const co: string[] = [];
+  for (const raw of splitTopLevel(value.replace(/[。.]$/, ''), /[，,；;]/)) {
+    let seg = raw.trim();
+    if (!seg) continue;
+    let lead = defaultLead;
+    if (ROLE_LEAD.test(seg)) [lead, seg] = [true, seg.replace(ROLE_LEAD, '')];
+    else if (ROLE_CO.test(seg)) [lead, seg] = [false, seg.replace(ROLE_CO, '')];
+    for (const u of splitUnits(seg)) {
+      // "市发改委（牵头）" inside a 责任单位 list marks the lead.
+      const marked = /[（(]牵头[）)]$/.test(u);
+      const name = unitPrefix(u.replace(/[（(](牵头|配合|参与)[）)]$/, ''));
+      if (!name) return { leads, co, complete: false };
+      (lead || marked ? leads : co).push(name);
+      if (name !== u.replace(/[（(](牵头|配合|参与)[）)]$/, '')) return { leads, co, complete: false };
+    }
+  }
+  return { leads, co, complete: true };
+}
+
+function splitTopLevel(s: string, sep: RegExp): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '（' || ch === '(') depth++;
+    if (ch === '）' || ch === ')') depth = Math.max(0, depth - 1);
+    if (depth === 0 && sep.test(ch)) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+function labelled(content: string): { leads: string[]; co: string[]; end: number } | undefined {
+  // Every label has a colon: most text is ruled out without running the label pattern.
+  if (!content.includes('：') && !content.includes(':')) return undefined;
+  LABELLED.lastIndex = 0;
   const leads: string[] = [];
   const co: string[] = [];
   let any = false;
-  for (let m = re.exec(content); m; m = re.exec(content)) {
+  let end = 0;
+  for (let m = LABELLED.exec(content); m; m = LABELLED.exec(content)) {
     any = true;
-    const units = splitUnits(m[2]!.replace(/[。.]$/, ''));
-    const isLead = new RegExp(`^${LABEL_LEAD}$`).test(m[1]!);
-    for (const u of units) {
-      // "市发改委（牵头）" inside a 责任单位 list marks the lead.
-      const marked = /[（(]牵头[）)]$/.exec(u);
-      const name = u.replace(/[（(](牵头|配合|参与)[）)]$/, '');
-      if (isLead || marked) leads.push(name);
-      else co.push(name);
-    }
+    end = m.index + m[0].length;
+    const r = unitsOf(m[2]!, IS_LEAD_LABEL.test(m[1]!));
+    if (!r.complete) end = m.index + m[0].length - m[2]!.length + r.consumed;
+    for (const u of r.leads) if (!leads.includes(u)) leads.push(u);
+    for (const u of r.co) if (!co.includes(u) && !leads.includes(u)) co.push(u);
   }
-  return any ? { leads, co } : undefined;
+  return any ? { leads: expandAbbreviations(leads), co: expandAbbreviations(co, leads[0]), end } : undefined;
 }
+
+/**
+ * "A、B分别牵头负责", "A牵头，B、C配合", "由A负责", "A牵头负责；各片区负责配合落实，…",
+ * "A、B等按职责分工负责" (no lead: the units answer for the item as 责任单位).
+ */
+const ROLE_WORD = /牵头|负责|配合|参与|协助|协同|协办|落实|主抓|组织实施/;
+
+function verbal(content: string): { leads: string[]; co: string[] } | undefined {
+  if (!ROLE_WORD.test(content)) return undefined;
+  const c = content.replace(/[。.；;]$/, '').replace(/^由/, '');
+  const segs = splitTopLevel(c, /[，,；;]/).map((x) => x.trim().replace(/^由/, '')).filter(Boolean);
+  if (!segs.length) return undefined;
+  const leads: string[] = [];
+  const co: string[] = [];
+  // Units of segments with no verb of their own take the next segment's ("A、B，C等按职责分工负责").
+  let pending: string[] = [];
+  let first = true;
+  for (const seg of segs) {
+    let role: 'lead' | 'co' | undefined;
+    let names = seg;
+    if (ROLE_LEAD.test(seg)) [role, names] = ['lead', seg.replace(ROLE_LEAD, '')];
+    else if (ROLE_CO.test(seg) && !/^(负责|落实)$/.test(seg.match(ROLE_CO)![0])) [role, names] = ['co', seg.replace(ROLE_CO, '')];
+    else if (first) {
+      const v = new RegExp(`^(.+?)${VERB_LEAD}$`).exec(seg);
+      if (v) [role, names] = ['lead', v[1]!];
+    }
+    const units = splitUnits(names);
+    if (!units.length || !units.every(isUnitName)) {
+      // The annotation's later words are remarks ("以下均需各片区配合落实，不再列出").
+      if (first) return undefined;
+      break;
+    }
+    if (!role) {
+      pending.push(...units);
+      continue;
+    }
+    (role === 'lead' ? leads : co).push(...[...pending, ...units].filter((u) => !leads.includes(u) && !co.includes(u)));
+    pending = [];
+    first = false;
+  }
+  if (!leads.length && !co.length) return undefined;
+  return { leads: expandAbbreviations(leads), co: expandAbbreviations(co, leads[0]) };
+}
+
+const isUnitName = (u: string) => looksLikeUnit(u) && !NOT_IN_UNIT.test(u);
 
 const VERB_LEAD = '(?:按(?:照)?职责(?:分工)?|依职责|根据职责)?(?:分别)?(?:牵头负责|牵头落实|牵头实施|牵头推进|牵头组织|牵头|负责落实|具体负责|负责实施|负责推进|负责|主抓|落实|组织实施)';
-const VERB_CO = '(?:按(?:照)?职责(?:分工)?|依职责)?(?:配合|参与|协助|协同|协办|共同负责|负责|落实)';
-
-/** "A、B分别牵头负责", "A牵头，B、C配合", "由A负责" -> units. */
-function verbal(content: string): { leads: string[]; co: string[] } | undefined {
-  const c = content.replace(/[。.；;]$/, '').replace(/^由/, '');
-  const m = new RegExp(`^(.+?)${VERB_LEAD}(?:[，,、]\\s*(?:由)?(.+?)${VERB_CO}(?:落实|实施)?)?$`).exec(c);
-  if (!m) return undefined;
-  const leads = splitUnits(m[1]!);
-  const co = m[2] ? splitUnits(m[2]) : [];
-  if (!leads.length || !leads.every(looksLikeUnit) || !co.every(looksLikeUnit)) return undefined;
-  return { leads, co };
-}
 
 function parse(content: string): { leads: string[]; co: string[] } | undefined {
   return labelled(content) ?? verbal(content);
@@ -64,23 +175,39 @@ export function findAnnotations(text: string): Annotation[] {
   const bracket = /[（(]((?:[^（）()]|[（(][^（）()]*[）)])+)[）)]/g;
   for (let m = bracket.exec(text); m; m = bracket.exec(text)) {
     const r = parse(m[1]!.trim());
-    if (r && (r.leads.length || r.co.length)) out.push({ start: m.index, end: m.index + m[0].length, ...r });
+    if (r && (r.leads.length || r.co.length)) out.push({ start: m.index, end: m.index + m[0].length, leads: r.leads, co: r.co });
   }
-  // Unbracketed: a labelled line/sentence, or a short sentence "A牵头落实。"
+  // Unbracketed: a label anywhere in a sentence ("…挂牌保护牵头单位：X"), or a short sentence "A牵头落实。"
   const sentence = /[^。；！？\n]+[。；！？\n]?/g;
+  // Bracketed annotations are in text order and sentences are too: one pointer keeps the overlap test linear.
+  const brackets = out.length;
+  let b = 0;
   for (let m = sentence.exec(text); m; m = sentence.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
-    if (out.some((a) => start < a.end && end > a.start)) continue;
-    const s = m[0].trim();
-    const lab = labelled(s);
-    if (lab && new RegExp(`^(${LABEL_LEAD}|${LABEL_CO})\\s*[:：]`).test(s)) {
-      out.push({ start, end, ...lab });
+    while (b < brackets && out[b]!.end <= start) b++;
+    if (b < brackets && out[b]!.start < end) continue;
+    const li = m[0].search(LABEL_START);
+    const lab = li >= 0 ? labelled(m[0].slice(li)) : undefined;
+    if (lab && (lab.leads.length || lab.co.length)) {
+      out.push({ start: start + li, end: start + li + lab.end, leads: lab.leads, co: lab.co });
       continue;
     }
+    const s = m[0].trim();
     if (s.length <= 60) {
       const v = verbal(s);
-      if (v && /(牵头|负责)/.test(s)) out.push({ start, end, ...v });
+      if (v && /(牵头|负责)/.test(s)) {
+        out.push({ start, end, ...v });
+        continue;
+      }
+    }
+    // Inside a sentence: "…获批由区经济发展局牵头，成立…", "区经发局、区数字办要牵头对…".
+    INLINE_LEAD.lastIndex = 0;
+    for (let i = INLINE_LEAD.exec(m[0]); i; i = INLINE_LEAD.exec(m[0])) {
+      const units = splitUnits(i[1]!);
+      if (!units.length || !units.every(isUnitName)) continue;
+      out.push({ start: start + i.index, end: start + i.index + i[0].length, leads: expandAbbreviations(units), co: [] });
+      break;
     }
   }
   return out.sort((a, b) => a.start - b.start);

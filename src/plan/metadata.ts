@@ -1,4 +1,5 @@
 import { chineseNumber } from './numbering.js';
+import type { PageFields } from './furniture.js';
 
 export interface PlanMeta {
   title: string;
@@ -32,7 +33,7 @@ export function readDate(line: string): string | undefined {
  * Metadata from the part of the document before the first numbered item (the
  * covering notice), with the whole text as a fallback for the plan year.
  */
-export function readMeta(lines: string[], bodyStart: number, file: string): PlanMeta {
+export function readMeta(lines: string[], bodyStart: number, file: string, page: PageFields = {}): PlanMeta {
   const head = lines.slice(0, bodyStart < 0 ? Math.min(lines.length, 40) : bodyStart).filter(Boolean);
   const headJoined = head.join('');
 
@@ -75,6 +76,17 @@ export function readMeta(lines: string[], bodyStart: number, file: string): Plan
     const header = head.find((l) => /(人民政府|办公室|领导小组|委员会)(文件)?$/.test(l) && l.length <= 30);
     issuer = header?.replace(/文件$/, '') ?? '';
   }
+
+  // A crawled page's header fills what the document itself does not say.
+  if (!docNumber && page.docNumber && DOC_NUMBER.test(page.docNumber)) docNumber = page.docNumber;
+  if (!issuedOn && page.issuedOn) issuedOn = page.issuedOn;
+  // The page's own title names the plan a notice issues ("…印发《X》的通知"); it beats a line guessed from the body.
+  const issued = page.title ? /印发(.+?)的通知/.exec(page.title)?.[1] : undefined;
+  if (issued) title = /《(.+?)》/.exec(issued)?.[1] ?? issued;
+  else if ((!title || title === file) && page.title) title = page.title;
+  // A signature date glued to the title line on a flattened page.
+  title = title.replace(/^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(印发)?/, '');
+  if (!issuer && page.issuer) issuer = page.issuer;
 
   const titleYear = /(\d{4})\s*年/.exec(title);
   const numberYear = /[〔\[【(（](\d{4})[〕\]】)）]/.exec(docNumber);

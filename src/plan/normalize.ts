@@ -1,4 +1,5 @@
 import * as OpenCC from 'opencc-js';
+import { splitFlattened } from './furniture.js';
 
 /**
  * Text cleanup shared by every later stage: the plan as received carries
@@ -32,8 +33,14 @@ function foldWidth(s: string): string {
   return s.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 
+// Pinyin glosses after a character on learners' and sharing sites: 發(fā), 辦（bàn）.
+const PINYIN_GLOSS = /(?<=[\u3400-\u9fff])[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[1-5]?[)）]/g;
+
+const HAS_LATIN_IN_PARENS = /[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]/;
+
 export function normalizeLine(line: string): string {
   let s = line.replace(/\u200b|\ufeff/g, '');
+  if (HAS_LATIN_IN_PARENS.test(s)) s = s.replace(PINYIN_GLOSS, '');
   s = foldWidth(s);
   s = s.replace(/^\s*#{1,6}\s+/, ''); // Markdown headings
   s = s.replace(/^\s*>\s?/, ''); // quotes
@@ -47,12 +54,15 @@ export function normalizeText(text: string): string[] {
   let t = text.replace(/\r\n?/g, '\n');
   if (isMostlyTraditional(t)) t = toSimplifiedChinese(t);
   const out: string[] = [];
-  for (const raw of t.split('\n')) {
-    if (/^\s*([-*_=]\s*){3,}$/.test(raw)) {
-      out.push('');
-      continue;
+  for (const line of t.split('\n')) {
+    // A web page flattened to one line keeps its paragraphs as spaces: restore them first.
+    for (const raw of splitFlattened(line)) {
+      if (/^\s*([-*_=]\s*){3,}$/.test(raw)) {
+        out.push('');
+        continue;
+      }
+      out.push(normalizeLine(raw));
     }
-    out.push(normalizeLine(raw));
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { PlanError } from './errors.js';
 import { readText } from '../doc/read-text.js';
 import type { DocModel } from '../doc/model.js';
 import { modelParts } from './lines.js';
+import { stripFurniture } from './furniture.js';
 import { buildTree, type ItemNode } from './structure.js';
 import { readMeta } from './metadata.js';
 import { findAnnotations, findImpliedLeads, type Annotation } from './leads.js';
@@ -22,13 +23,16 @@ export function parsePlan(input: string | Uint8Array, file: string): PlanDocumen
 /** The ledger of a document in the shared model, whatever format it was read from. Pure. */
 export function extractPlan(model: DocModel, file: string): PlanDocument {
   // Table blocks are read by the table reader; the numbering tree sees the prose only.
-  const { lines, tables: blocks } = modelParts(model);
+  const parts = modelParts(model);
+  const blocks = parts.tables;
+  // Page furniture never reaches a task; a crawled page's header still tells the metadata.
+  const { lines, fields } = stripFurniture(parts.lines);
   const tables = blocks.flatMap((b) => {
     const rows = readTable(b.table, b.block);
     return rows.length ? [{ line: b.line, rows }] : [];
   });
   const { roots, bodyStart } = buildTree(lines);
-  const meta = readMeta(lines, firstBodyLine(bodyStart, tables), file);
+  const meta = readMeta(lines, firstBodyLine(bodyStart, tables), file, fields);
   const key = file.replace(/\.[^.]+$/, '');
 
   const tasks: Task[] = [];
@@ -40,7 +44,7 @@ export function extractPlan(model: DocModel, file: string): PlanDocument {
     tasks.push({ id, ...t });
   };
 
-  for (const node of taskNodes(roots)) push(fromNode(node, meta.year, meta.issuedOn));
+  for (const node of taskNodes(roots, meta.year)) push(fromNode(node, meta.year, meta.issuedOn));
   for (const row of tables.flatMap((t) => t.rows)) {
     const t = fromParts(row.path, row.task, meta.year, meta.issuedOn);
     t.title = splitTitle(row.title, row.title).title.replace(/[。；，\s]+$/, '');
@@ -91,15 +95,17 @@ function firstBodyLine(bodyStart: number, tables: Array<{ line: number }>): numb
 /**
  * Tasks are the leaves of the numbering tree below the top level (top-level
  * headings like 一、总体要求 are sections); a top-level item counts when the
- * document has no deeper numbering, or when it carries its own lead annotation.
+ * document has no deeper numbering, or when it carries its own lead
+ * annotation or a time limit (a plan whose 二、 is one sentence with 争取6月完成
+ * beside sections with sub-items).
  */
-function taskNodes(roots: ItemNode[]): ItemNode[] {
+function taskNodes(roots: ItemNode[], year: number): ItemNode[] {
   const deep = roots.some((r) => r.children.length > 0);
   const out: ItemNode[] = [];
   const walk = (n: ItemNode, depth: number) => {
     if (n.children.length) return n.children.forEach((c) => walk(c, depth + 1));
     if (depth > 1 || !deep) return void out.push(n);
-    if (findAnnotations(n.text).length) out.push(n);
+    if (findAnnotations(n.text).length || findDeadlines(n.text, year).length) out.push(n);
   };
   roots.forEach((r) => walk(r, 1));
   return out;
@@ -107,6 +113,14 @@ function taskNodes(roots: ItemNode[]): ItemNode[] {
 
 function fromNode(node: ItemNode, year: number, issuedOn: string): Omit<Task, 'id'> {
   const t = fromParts(node.path, node.text, year, issuedOn, node.head);
+  // "办公室：负责…": the unit heading the paragraph answers for it (责任单位; the text names no lead).
+  if (node.marker.style === 'unit' && t.leads.length === 0 && !t.co.includes(node.marker.label)) {
+    // "…：牵头做好…" says it leads.
+    if (/^牵头/.test(node.text.trim())) t.leads = [node.marker.label];
+    else t.co = [node.marker.label, ...t.co];
+    t.genericUnits = [...t.leads, ...t.co].filter(isGenericUnit);
+    return t;
+  }
   // An annotation on a parent item ("（一）…（牵头单位：A）" over 1. 2. 3.) covers children without their own.
   if (t.leads.length === 0 && t.co.length === 0) {
     for (let p = node.parent; p; p = p.parent) {
@@ -119,7 +133,33 @@ function fromNode(node: ItemNode, year: number, issuedOn: string): Omit<Task, 'i
       }
     }
   }
+  // "…2．主要任务…。牵头单位：X，配合单位：Y" closing a group of sub-items governs the whole group.
+  if (t.leads.length === 0 && t.co.length === 0) {
+    const trailer = groupTrailer(node);
+    if (trailer) {
+      t.leads = trailer.leads;
+      t.co = trailer.co;
+      t.genericUnits = [...t.leads, ...t.co].filter(isGenericUnit);
+    }
+  }
   return t;
+}
+
+/**
+ * The labelled annotation ending the last of a node's siblings, when none of
+ * the other siblings names a unit: written once after the group, it covers the
+ * group. Bracketed annotations ("（X牵头）") stay with their own item.
+ */
+function groupTrailer(node: ItemNode): { leads: string[]; co: string[] } | undefined {
+  const sibs = node.parent?.children;
+  const last = sibs?.at(-1);
+  if (!sibs || !last || last === node || last.children.length) return undefined;
+  const text = last.text.trimEnd();
+  const own = findAnnotations(text);
+  const a = own.at(-1);
+  if (!a || a.end < text.replace(/[。；;，,\s]+$/, '').length - 1 || /^[（(]/.test(text.slice(a.start))) return undefined;
+  if (sibs.some((s) => s !== last && s.children.length === 0 && findAnnotations(s.text).length)) return undefined;
+  return { leads: a.leads, co: a.co };
 }
 
 function splitTitle(text: string, head: string): { title: string; bodyStart: number } {

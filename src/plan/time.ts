@@ -42,10 +42,31 @@ function yearOf(token: string | undefined, year: number): number {
   return /^\d+$/.test(token) ? Number(token) : chineseNumber(token) ?? year;
 }
 
+const MONTH_TAIL = '(?!\\s*[\\d日号底末]|\\s*初(?!步)|\\s*[上中下]旬|\\s*份?\\s*(?:以来|起|开始|至今|的))';
+
 const RULES: Rule[] = [
+  // A phase: 2016年3月—6月 / 3-6月底 -> the end of its last month.
+  {
+    re: new RegExp(`${YEAR}${NUM}\\s*月(?:份)?\\s*[-—–~～至到]\\s*${YEAR}${NUM}\\s*月(?:底|末|份)?\\s*${BEFORE}?`, 'g'),
+    resolve: (m, y) => {
+      const end = num(m[4]);
+      return end === undefined || end > 12 ? undefined : monthEnd(yearOf(m[3] ?? m[1], y), end);
+    },
+  },
+  // 到2017年 / 力争到2020年 / 到2018年底: the end of that year.
+  {
+    re: new RegExp(`(?:(?:力争|争取|确保|计划)\\s*)?到\\s*(${Y4})\\s*年(?:底|末)?\\s*${BEFORE}?(?!\\s*\\d{1,2}\\s*月|\\s*[一二三四五六七八九十]{1,2}月|\\s*[上下]半年|\\s*第?[一二三四1234]季度)`, 'g'),
+    resolve: (m, y) => iso(yearOf(m[1], y), 12, 31),
+  },
+  // A phase of years (2023—2025年): its last year, unless it is a title's span "（2015-2020年）".
+  {
+    re: new RegExp(`(?<![（(《\\d])(${Y4})\\s*年?\\s*[-—–~～至到]\\s*(${Y4})\\s*年(?![）)》]|\\s*\\d{1,2}\\s*月)`, 'g'),
+    resolve: (m, y) => iso(yearOf(m[2], y), 12, 31),
+  },
   // 3月31日前 / 2022年6月30日前
   {
-    re: new RegExp(`${LEAD_IN}${YEAR}${NUM}\\s*月\\s*${NUM}\\s*[日号]\\s*${BEFORE}`, 'g'),
+    // "分别于10月31日和11月30日前": the first date shares the second's 前.
+    re: new RegExp(`${LEAD_IN}${YEAR}${NUM}\\s*月\\s*${NUM}\\s*[日号]\\s*(?:${BEFORE}|(?=[和、及与]\\s*(?:\\d{4}\\s*年)?(?:\\d{1,2}\\s*月)?\\s*\\d{1,2}\\s*[日号]\\s*${BEFORE}))`, 'g'),
     resolve: (m, y) => iso(yearOf(m[1], y), num(m[2])!, num(m[3])!),
   },
   // 7月底前 / 2018年12月底 / 6月末
@@ -57,6 +78,14 @@ const RULES: Rule[] = [
   {
     re: new RegExp(`${LEAD_IN}(?:(${Y4}|明|今|本|当)\\s*年?\\s*)?(?:年底|年末)\\s*${BEFORE}?|${LEAD_IN}(?:(\\d{4})\\s*年|今年|本年度?|年度?)内`, 'g'),
     resolve: (m, y) => iso(yearOf(m[1] ?? m[2], y), 12, 31),
+  },
+  // A bare month as a time limit: "争取6月完成", "3月份成立", "2018年3月" -> the end of that month.
+  {
+    re: new RegExp(`${LEAD_IN}${YEAR}${NUM}\\s*月(?:份)?${MONTH_TAIL}\\s*${BEFORE}?`, 'g'),
+    resolve: (m, y) => {
+      const mo = num(m[2]);
+      return mo === undefined || mo > 12 ? undefined : monthEnd(yearOf(m[1], y), mo);
+    },
   },
   // 上半年 / 第三季度末 / 一季度前
   {
@@ -115,11 +144,15 @@ export function findDeadlines(text: string, year: number, issuedOn?: string): De
   return out;
 }
 
+// "一季一评估", "半年一通报": the verbs such rhythms take.
+const REC_VERB = '(?:检查|评估|通报|调度|督查|督导|考核|报告|总结|会商|研判|分析|巡查|排名|点评|通报|汇报|报送)';
+const rec = (re: RegExp) => new RegExp(re.source.replace(/REC_VERB/g, REC_VERB), re.flags);
+
 const RECURRING: Array<{ re: RegExp; rule: RecurrenceRule }> = [
   { re: /每(?:个)?(?:周|星期)(?:至少)?[^，。；]{0,8}?/g, rule: 'weekly' },
-  { re: /每(?:个)?月(?:至少)?|按月(?:报送|更新|通报|公开)?|月度(?:报送|通报)/g, rule: 'monthly' },
-  { re: /每(?:个)?季度?(?:至少)?|按季度?(?:报送|更新|通报|公开)?|季度报送|季度通报|每季/g, rule: 'quarterly' },
-  { re: /每半年(?:至少)?(?:开展|组织|召开)?(?:[一1]次)?|半年[一1]次/g, rule: 'semiannual' },
+  { re: rec(/每(?:个)?月(?:至少)?|按月(?:报送|更新|通报|公开)?|月度(?:报送|通报)|一月一(?:次|REC_VERB)/g), rule: 'monthly' },
+  { re: rec(/每(?:个)?季度?(?:至少)?|按季度?(?:报送|更新|通报|公开)?|季度报送|季度通报|每季|一季度?一(?:次|REC_VERB)/g), rule: 'quarterly' },
+  { re: rec(/每半年(?:至少)?(?:开展|组织|召开)?(?:[一1]次)?|半年[一1](?:次|REC_VERB)/g), rule: 'semiannual' },
   { re: /每年(?:度)?(?:至少)?(?:开展|组织|召开|举办)?(?:[一1]次)?|一年[一1]次|年度报送/g, rule: 'annual' },
 ];
 

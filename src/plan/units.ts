@@ -6,7 +6,7 @@
  */
 
 const UNIT_SUFFIX =
-  /(局|委|办|厅|部|院|署|中心|政府|办公室|办事处|管委会|委员会|集团|公司|分局|所|站|队|组|处|科|室|部门|单位|机关|机构|街道|乡镇|乡|镇|县|区|市|省|州|旗|银行|法院|检察院|协会|联合会|总会|学校|医院|分行|支行|党委|党组|工委|团委|妇联|工会|残联|科协|社|馆|场|园|社区|村|小组|领导小组|办公会|指挥部|专班|主办单位|服务中心)$/;
+  /(局|委|办|厅|部|院|署|中心|政府|办公室|办事处|管委会|委员会|集团|公司|分局|所|站|队|组|处|科|室|部门|单位|机关|机构|街道|乡镇|乡|镇|县|区|市|省|州|旗|银行|海关|法院|检察院|协会|联合会|总会|学校|医院|分行|支行|党委|党组|工委|团委|妇联|工会|残联|科协|社|馆|场|园|社区|村|小组|领导小组|办公会|指挥部|专班|主办单位|服务中心)$/;
 
 /** Words that never name a unit even though they end like one. */
 const NOT_UNIT = /^(各地|各级|全市|全县|全区|全省|本地区|本部门|本单位|有关方面|社会|群众|公众|企业|市场|工作|我市|我县|我区|上级|下级|其他)$/;
@@ -79,6 +79,43 @@ export function splitUnits(list: string): string[] {
     const c = cleanUnit(p);
     if (!c) continue;
     for (const a of splitOnConjunction(c)) if (a && !out.includes(a)) out.push(a);
+  }
+  return out;
+}
+
+// A level prefix written once for a list ("区市场监督管理局、经济发展局"); 市场/区域 are words, not places.
+const PLACE_PREFIX = /^(省|市(?!场)|县(?!域)|区(?!域)|州|盟|旗|镇|乡)/;
+// Offices whose names take the place prefix of the list they are in.
+const DEPARTMENT = /(局|委|办|委员会|办公室|部|中心|处|科|室|站|所|队|院)$/;
+// "区经发局经信处": a 处/科/室 inside a named office.
+const PARENT_AND_SUB = /^(.{2,20}?(?:局|委|办|委员会|办公室|中心))(.{2,8}(?:处|科|室))$/;
+const BARE_SUB = /^.{2,7}(处|科|室)$/;
+
+/**
+ * Units abbreviated after the first in a list get back what the writer left
+ * out: "区市场监督管理局、经济发展局" -> 区经济发展局, "区经发局经信处、发改处" ->
+ * 区经发局发改处. `context` is the unit the list follows (the lead, for a list of
+ * co-units). Generic units (各…, 有关…) and units with a place of their own
+ * (人民银行平潭支行, 平潭海关) are left alone.
+ */
+export function expandAbbreviations(units: string[], context?: string): string[] {
+  // Only where the writer states the place once: a list that repeats it on later units ("县交通运输局、供电局")
+  // leaves it off on purpose (a utility, a vertical office).
+  const restPrefixed = units.slice(1).some((u) => PLACE_PREFIX.test(u));
+  let place = context && !restPrefixed ? PLACE_PREFIX.exec(context)?.[0] : undefined;
+  let parent = context ? PARENT_AND_SUB.exec(context)?.[1] : undefined;
+  const out: string[] = [];
+  for (const raw of units) {
+    let u = raw;
+    if (!isGenericUnit(u)) {
+      if (parent && BARE_SUB.test(u) && !PARENT_AND_SUB.test(u) && !PLACE_PREFIX.test(u)) u = parent + u;
+      else if (place && !PLACE_PREFIX.test(u) && DEPARTMENT.test(u) && !/[省市县区州旗镇乡村]/.test(u.slice(0, 4)) && !/^(中共|中国|国家|人民)/.test(u)) u = place + u;
+    }
+    const p = PLACE_PREFIX.exec(u)?.[0];
+    if (p && !restPrefixed) place = p;
+    const ps = PARENT_AND_SUB.exec(u);
+    if (ps) parent = ps[1];
+    if (!out.includes(u)) out.push(u);
   }
   return out;
 }

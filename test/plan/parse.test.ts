@@ -146,7 +146,8 @@ describe('lead conventions stated once for the whole plan', () => {
       'qinghe.txt',
     );
     expect(doc.tasks[0]).toMatchObject({ leads: ['市发改委'], co: ['市住建局', '市自然资源局'] });
-    expect(doc.tasks[1]!.leads).toEqual(['市住建局', '市财政局']);
+    // "按职责分工负责" names responsible units, not leads; the notice's rule then makes the first one the lead.
+    expect(doc.tasks[1]).toMatchObject({ leads: ['市住建局'], co: ['市财政局'] });
   });
 
   it('without such a sentence, 责任单位 stay responsible (co) units and no lead is invented', () => {

@@ -75,3 +75,13 @@ describe('more time-limit and annotation forms', async () => {
     });
   });
 });
+
+describe('abbreviated units in a list', () => {
+  it('give later units the place the writer stated once, and bare 处 their parent office', async () => {
+    const { expandAbbreviations } = await import('../../src/plan/units.js');
+    expect(expandAbbreviations(['区市场监督管理局', '经济发展局', '人民银行平潭支行', '各乡镇'])).toEqual(['区市场监督管理局', '区经济发展局', '人民银行平潭支行', '各乡镇']);
+    expect(expandAbbreviations(['区经发局经信处', '发改处', '商务处'])).toEqual(['区经发局经信处', '区经发局发改处', '区经发局商务处']);
+    // A list that repeats its place leaves it off on purpose.
+    expect(expandAbbreviations(['县交通运输局', '县住建局', '供电局'])).toEqual(['县交通运输局', '县住建局', '供电局']);
+  });
+});
