@@ -1,4 +1,5 @@
 import { paragraph, type Block, type Cell, type Table } from './model.js';
+import { gluedTable } from './glued-table.js';
 import { cellUnits, classifyHeader, headerColumns, type ColumnKey } from '../plan/table.js';
 import { readMarker } from '../plan/numbering.js';
 import { findDeadlines, findRecurring, findRelative } from '../plan/time.js';
@@ -32,7 +33,12 @@ export function layoutBlocks(lines: string[]): Block[] {
       i = found.end;
       continue;
     }
-    out.push(paragraph(lines[i]!));
+    const glued = /序号|编号/.test(lines[i]!) ? gluedTable(lines[i]!) : undefined;
+    if (glued) {
+      if (glued.before) out.push(paragraph(glued.before));
+      out.push(glued.table);
+      if (glued.after) out.push(paragraph(glued.after));
+    } else out.push(paragraph(lines[i]!));
     i++;
   }
   return out;
