@@ -39,6 +39,29 @@ export default async function bench(): Promise<void> {
   const t2 = performance.now();
   const n = parsePlan(big, 'table-5mb.txt').tasks.length;
   console.log(`parse: ${(Buffer.byteLength(big) / 1024 / 1024).toFixed(1)} MB pipe table (${n} tasks) in ${(performance.now() - t2).toFixed(0)} ms`);
+  // The same kind of table copied from a web page with every cell glued into one line.
+  const glued = gluedText(5 * 1024 * 1024);
+  const t3 = performance.now();
+  const g = parsePlan(glued, 'glued-5mb.txt').tasks.length;
+  console.log(`parse: ${(Buffer.byteLength(glued) / 1024 / 1024).toFixed(1)} MB table glued into one line (${g} tasks) in ${(performance.now() - t3).toFixed(0)} ms`);
+}
+
+/** "序号主要工作任务具体工作措施完成时限主要责任单位任务来源1第1项重点任务1、落实…3月区经发局区环土局1、…" up to `bytes`. */
+function gluedText(bytes: number): string {
+  const units = ['区经发局', '区环土局', '区农发局', '区交建局', '相关乡镇人民政府'];
+  const parts = ['某区2025年生态环境保护工作要点分工表 序号主要工作任务具体工作措施完成时限主要责任单位任务来源'];
+  let size = 0;
+  for (let a = 1, k = 0; size < bytes / 3; a++) {
+    let s = `${a}第${a}项重点任务`;
+    for (let r = 0; r < 5; r++) {
+      k++;
+      s += `${k}、落实第${k}项措施，完成建设任务${(k % 12) + 1}月${units[k % 5]}${units[(k + 1) % 5]}`;
+      if (r === 0) s += '1、省政府工作报告2、省委经济工作会议';
+    }
+    parts.push(s);
+    size += s.length;
+  }
+  return parts.join('') + ' 注：主要责任单位第一个为牵头单位。';
 }
 
 /** A task-division table of `rows` rows flattened to text, with a merged area every 5 rows and a section every 50. */

@@ -14,6 +14,8 @@ import { looksLikeUnit } from '../plan/units.js';
 
 type Key = ColumnKey | 'other';
 
+const MAX_ROW = 3000;
+
 // A header label ends with what the column holds; it names one thing (no 序号 or 单位 inside a longer label).
 const LABEL_END = /(序号|编号|任务|措施|内容|事项|工作|目标|要点|举措|项目|单位|部门|科室|处室|主体|时限|时间|期限|节点|安排|来源|依据|备注|说明|领导|责任人|要求)$/;
 const OTHER_LABEL = /^.{0,4}(来源|依据|备注|说明|领导|责任人|联系人|进展|完成情况)$/;
@@ -61,11 +63,11 @@ function unitRun(line: string, at: number): { units: string[]; end: number } {
   for (let guard = 0; guard < 12; guard++) {
     let q = p;
     let sep = false;
-    while (q < line.length && /[、，,\s]/.test(line[q]!)) {
+    while (q < line.length && q < p + 8 && /[、，,\s]/.test(line[q]!)) {
       sep ||= line[q] !== ' ';
       q++;
     }
-    if (units.length && q > p && !sep && !START.test(line.slice(q))) break;
+    if (units.length && q > p && !sep && !START.test(line.slice(q, q + 4))) break;
     // The shortest name ending like a unit; 市政府 + 办公室 is one name, 区经发局 + 区环土局 two.
     let len = 0;
     for (let l = 3; l <= 20 && q + l <= line.length; l++) {
@@ -77,10 +79,11 @@ function unitRun(line: string, at: number): { units: string[]; end: number } {
       }
     }
     if (!len) break;
-    const more = /^[^\d\s、，,。；（(]{1,3}?(局|办公室|处|科|室|站|所|队|中心)/.exec(line.slice(q + len));
-    if (more && !START.test(line.slice(q + len))) len += more[0].length;
+    const after = line.slice(q + len, q + len + 8);
+    const more = /^[^\d\s、，,。；（(]{1,3}?(局|办公室|处|科|室|站|所|队|中心)/.exec(after);
+    if (more && !START.test(after)) len += more[0].length;
     const name = line.slice(q, q + len);
-    const next = line.slice(q + len);
+    const next = line.slice(q + len, q + len + 4);
     // A long "name" that does not start like one is a phrase ("…目标责任到各乡镇人民政府").
     if (!START.test(name) && len > 10) break;
     // After the first unit, another one must be separated or start like a unit, or end the row.
@@ -100,17 +103,17 @@ interface Tail {
 
 /** The next "time limit + units" (or "units + time limit") at or after `from`. */
 function nextTail(line: string, from: number, unitsFirst: boolean): Tail | undefined {
-  const re = new RegExp(TIME.source, 'g');
+  const re = TIME;
   re.lastIndex = from;
   for (let m = re.exec(line); m; m = re.exec(line)) {
     if (!unitsFirst) {
       const u = unitRun(line, m.index + m[0].length);
       if (u.units.length) return { start: m.index, end: u.end, time: m[0], units: u.units };
-    } else {
+    } else if (STRONG_END.test(line.slice(Math.max(0, m.index - 3), m.index))) {
       // Units just before the time limit: walk back to where the run starts.
       for (let s = Math.max(from, m.index - 40); s < m.index; s++) {
         // A run starts like a unit name or right after a number, space or punctuation ("…3个县商务局" starts at 县).
-        if (!START.test(line.slice(s)) && !/[\s、，,。；;：:）)”]/.test(line[s - 1] ?? ' ')) continue;
+        if (!START.test(line.slice(s, s + 4)) && !/[\s、，,。；;：:）)”]/.test(line[s - 1] ?? ' ')) continue;
         const u = unitRun(line, s);
         if (u.units.length && u.end === m.index) return { start: s, end: m.index + m[0].length, time: m[0], units: u.units };
       }
@@ -119,23 +122,35 @@ function nextTail(line: string, from: number, unitsFirst: boolean): Tail | undef
   return undefined;
 }
 
+// Row numbers: "12、" / "12." (a measure's own), bare "12" before text (a 序号 cell), and an area's bare number
+// that is not part of a cited document ("〔2016〕2号") or a quantity ("3个").
+const MARKED_NUMBER = /(?<![\d.．])(\d{1,5})\s*[、.．](?!\d)/g;
+const BARE_NUMBER = /(?<![\d.．、])(\d{1,5})\s*(?=[\u4e00-\u9fff《“])/g;
+const AREA_NUMBER = /(?<![\d.．、〕\]）)])(\d{1,5})\s*(?=[\u4e00-\u9fff《“])(?![号年月日个项次批期条家所万亿])/g;
+
 /** Last occurrence of row number `n` (as "n、"/"n." or bare before text) in line[from, to). */
 function lastNumber(line: string, n: number, from: number, to: number, bare: boolean): { at: number; end: number } | undefined {
-  const re = bare ? new RegExp(`(?<![\\d.．、])${n}\\s*(?=[\\u4e00-\\u9fff《“])`, 'g') : new RegExp(`(?<![\\d.．])${n}\\s*[、.．](?!\\d)`, 'g');
-  re.lastIndex = from;
+  const re = bare ? BARE_NUMBER : MARKED_NUMBER;
+  // Searched in the row's own text only (lookbehind sees one character before it), so a row costs its length.
+  const seg = line.slice(Math.max(0, from - 1), to);
+  const base = Math.max(0, from - 1);
+  re.lastIndex = from - base;
   let last: { at: number; end: number } | undefined;
-  for (let m = re.exec(line); m && m.index < to; m = re.exec(line)) last = { at: m.index, end: m.index + m[0].length };
+  for (let m = re.exec(seg); m; m = re.exec(seg)) if (Number(m[1]) === n) last = { at: base + m.index, end: base + m.index + m[0].length };
   return last;
 }
 
 /** Where area `n` starts: "2分解推动…" after a row's tail, not "〔2016〕2号" in a cited document; its text holds no numbered items. */
 function areaStart(line: string, n: number, from: number, to: number): { at: number; end: number } | undefined {
-  const re = new RegExp(`(?<![\\d.．、〕\\]）)])${n}\\s*(?=[\\u4e00-\\u9fff《“])(?![号年月日个项次批期条家所万亿])`, 'g');
-  re.lastIndex = from;
+  const re = AREA_NUMBER;
+  const base = Math.max(0, from - 1);
+  const seg = line.slice(base, to);
+  re.lastIndex = from - base;
   let last: { at: number; end: number } | undefined;
-  for (let m = re.exec(line); m && m.index < to; m = re.exec(line)) {
+  for (let m = re.exec(seg); m; m = re.exec(seg)) {
+    if (Number(m[1]) !== n) continue;
     const end = m.index + m[0].length;
-    if (!/\d\s*[、.．]/.test(line.slice(end, to))) last = { at: m.index, end };
+    if (!/\d\s*[、.．]/.test(seg.slice(end))) last = { at: base + m.index, end: base + end };
   }
   return last;
 }
@@ -169,7 +184,8 @@ function gluedRows(line: string, head: { keys: Key[]; labels: string[]; end: num
   let style: 'numbered' | 'bare' | undefined;
   for (let guard = 0; guard < 100_000; guard++) {
     const tail = nextTail(line, pos, unitsFirst);
-    if (!tail) break;
+    // A row is a few hundred characters; a "row" of thousands is prose after the table.
+    if (!tail || tail.start - pos > MAX_ROW) break;
     // The row's own number: the next in the chain, or 1 again where numbering restarts with an area.
     // Rows keep the style the first row used: "1、…" measures, or a bare 序号 before the text.
     let pick: { k: number; hit: { at: number; end: number } } | undefined;

@@ -47,6 +47,8 @@ function headerText(cell: string): string {
 export function classifyHeader(cell: string): ColumnKey | undefined {
   if (cell.length > 24) return undefined;
   const t = headerText(cell);
+  // "牵头单位：县财政局" is a labelled field, not a column header.
+  if (/[:：]/.test(t)) return undefined;
   if (!t || t.length > 10 || readMarker(t)) return undefined;
   for (const c of COLUMN) if (c.re.test(t)) return c.key === 'skip' ? undefined : c.key;
   return undefined;

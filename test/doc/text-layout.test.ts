@@ -84,3 +84,10 @@ describe('flattened tables recovered from text', () => {
     }
   });
 });
+
+describe('what is not a flattened table', () => {
+  it('leaves one labelled field per line (牵头单位：X) to the prose reader', () => {
+    const text = ['一、推进政务公开', '主要任务', '牵头单位：县政府办公室', '责任单位：县数据局', '完成时限：6月底前'].join('\n');
+    expect(layoutBlocks(lines(text)).every((b) => b.kind === 'paragraph')).toBe(true);
+  });
+});
