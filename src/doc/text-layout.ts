@@ -63,7 +63,7 @@ function splitRow(line: string, mode: Mode): string[] | undefined {
 function modeOf(line: string): Mode | undefined {
   for (const m of ['pipe', 'tab', 'space'] as const) {
     const cs = splitRow(line, m);
-    if (cs && cs.length >= 2 && headerColumns(cs)) return m;
+    if (cs && cs.length >= 2 && headerColumns(m === 'space' ? joinLetterSpaced(cs, []).cells : cs)) return m;
   }
   return undefined;
 }
@@ -74,6 +74,8 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
   const mode = modeOf(lines[start]!);
   if (!mode) return undefined;
   let header = splitRow(lines[start]!, mode)!;
+  let starts = mode === 'space' ? cellStarts(lines[start]!) : [];
+  if (mode === 'space') ({ cells: header, starts } = joinLetterSpaced(header, starts));
   let i = start + 1;
   // Two-row header: 责任单位 over 牵头单位 | 配合单位 (the second row is shorter: only the spanned cells).
   let topSpan: { at: number; width: number } | undefined;
@@ -89,7 +91,6 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
   }
   const keys = headerColumns(header) ?? [];
   const width = header.length;
-  const starts = mode === 'space' ? cellStarts(lines[start]!) : [];
   const rows: Row[] = [];
   let end = i;
   for (; i < lines.length; i++) {
@@ -134,6 +135,21 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
   const headerRows: Row[] = [header];
   const table = buildTable(headerRows, rows, keys, topSpan);
   return { table, end };
+}
+
+/** A header spaced out letter by letter ("序  号", "牵  头  单  位") is one cell per run of single characters. */
+function joinLetterSpaced(cells: string[], starts: number[]): { cells: string[]; starts: number[] } {
+  const out: string[] = [];
+  const at: number[] = [];
+  cells.forEach((c, i) => {
+    const prev = cells[i - 1];
+    if (c.length === 1 && prev !== undefined && prev.length === 1 && out.length && !classifyHeader(out[out.length - 1]!)) out[out.length - 1] += c;
+    else {
+      out.push(c);
+      at.push(starts[i]!);
+    }
+  });
+  return { cells: out, starts: starts.length ? at : [] };
 }
 
 /** Display column (CJK and full-width count 2) where each space-separated cell of a line starts. */

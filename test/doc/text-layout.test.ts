@@ -66,6 +66,15 @@ describe('flattened tables recovered from text', () => {
     ]);
   });
 
+  it('reads a header spaced out letter by letter in a space-separated table', () => {
+    const text = ['序  号    工 作 任 务                  牵  头  单  位      时 限 要 求', '1         开展安全生产大检查            县应急管理局        5月底前', '2         完成河道清淤20公里            县水利局            汛期前'].join('\n');
+    const d = parsePlan(`2025年重点工作\n${text}\n`, 's.txt');
+    expect(d.tasks.map((t) => ({ text: t.text, leads: t.leads, dates: t.deadlines.map((x) => x.date) }))).toEqual([
+      { text: '开展安全生产大检查', leads: ['县应急管理局'], dates: ['2025-05-31'] },
+      { text: '完成河道清淤20公里', leads: ['县水利局'], dates: [] },
+    ]);
+  });
+
   it('reads a 300-row table in every layout', () => {
     const spec = {
       title: '2025年重点民生项目清单',
