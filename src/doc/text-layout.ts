@@ -246,6 +246,8 @@ type Kind = 'seq' | 'units' | 'time' | 'text' | 'empty';
 const kinds = new Map<string, Kind>();
 /** What a cell looks like, remembered: long tables repeat their unit and time cells. */
 function kindOf(cell: string): Kind {
+  // Long cells are task text, each its own: only short cells (units, times, numbers) repeat.
+  if (cell.length > 40) return readKind(cell);
   let k = kinds.get(cell);
   if (k === undefined) {
     if (kinds.size >= 5000) kinds.clear();
@@ -259,7 +261,7 @@ function readKind(cell: string): Kind {
   if (!t) return 'empty';
   if (/^(\d{1,3}|[一二三四五六七八九十]{1,3})[.、．]?$/.test(t)) return 'seq';
   if (t.length <= 30 && isTime(t)) return 'time';
-  if (t.length <= 80 && !/[。；：:]/.test(t)) {
+  if (t.length <= 80 && !/[。；：:]/.test(t) && UNIT_LAST.test(t.replace(/[（(][^（）()]*[）)]$|[，。、；\s]+$/g, ''))) {
     const u = cellUnits(cell, false);
     const all = [...u.leads, ...u.co];
     if (all.length && all.every((x) => looksLikeUnit(x) || isGenericUnit(x))) return 'units';
@@ -267,7 +269,13 @@ function readKind(cell: string): Kind {
   return 'text';
 }
 
+// The last character of a unit name (…局, …委, …中心, …政府, 各乡镇): a cell ending otherwise is not a list of units.
+const UNIT_LAST = /[局委办厅部院署心府室司团所站队组处科门位关构道镇乡县区市省州旗行会社馆场园村盟班]$/;
+// Characters a time limit cannot do without.
+const TIME_HINT = /[年月日季周期底末内前天旬时长续常即随定按每半]/;
+
 function isTime(t: string): boolean {
+  if (!TIME_HINT.test(t)) return false;
   if (/^(长期|持续|常态|全年|年内|年底|年末|即时|立即|动态|随时|及时|定期|按月|按季|每|\d{4}年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|上半年|下半年|第?[一二三四1-4]季度)/.test(t)) return true;
   return findDeadlines(t, 2000).length > 0 || findRecurring(t).length > 0 || findRelative(t).length > 0;
 }
@@ -289,10 +297,35 @@ function fit(key: Col, kind: Kind): number {
   }
 }
 
+const PERFECT: Record<ColumnKey | 'other', number> = { seq: 3, lead: 3, co: 3, deadline: 3, task: 2, other: 0 };
+
 /** Best placement of `kinds` into `keys`, dropping (carrying down) up to MAX_DROP columns. */
-function bestPlacement(kinds: Kind[], keys: Col[], canDrop: boolean): { score: number; dropped: number[] } | undefined {
+function bestPlacement(kinds: Kind[], keys: Col[], canDrop: boolean, sig = signature(kinds)): { score: number; dropped: number[] } | undefined {
   const missing = keys.length - kinds.length;
   if (missing < 0 || missing > MAX_DROP || (missing > 0 && !canDrop)) return undefined;
+  // Rows of a table repeat a handful of shapes: remember the answer per shape.
+  let kid = keyIds.get(keys);
+  if (kid === undefined) keyIds.set(keys, (kid = keys.join(',')));
+  const id = `${kid}|${sig}|${canDrop ? 1 : 0}`;
+  const known = placements.get(id);
+  if (known !== undefined) return known ?? undefined;
+  const found = placeByKind(kinds, keys, missing);
+  if (placements.size >= 5000) placements.clear();
+  placements.set(id, found ?? null);
+  return found;
+}
+
+const placements = new Map<string, { score: number; dropped: number[] } | null>();
+const keyIds = new WeakMap<Col[], string>();
+const KIND_CHAR: Record<Kind, string> = { seq: 's', units: 'u', time: 't', text: 'x', empty: 'e' };
+
+function signature(kinds: Kind[]): string {
+  let s = '';
+  for (const k of kinds) s += KIND_CHAR[k];
+  return s;
+}
+
+function placeByKind(kinds: Kind[], keys: Col[], missing: number): { score: number; dropped: number[] } | undefined {
   let best: { score: number; dropped: number[] } | undefined;
   const choose = (from: number, dropped: number[]) => {
     if (dropped.length === missing) {
@@ -446,11 +479,17 @@ function trailingUnitLabels(header: string[]): number {
 /** How many of the next cells make a row, and which columns they leave to the merged cells above. */
 function nextRow(cells: string[], keys: Col[], canDrop: boolean): { length: number; dropped: number[]; section?: boolean } | undefined {
   const kinds = cells.map(kindOf);
+  const sig = signature(kinds);
+  // The common case first: a full row whose every cell is what its column holds, and the next cell starts a row.
+  const w = keys.length;
+  if (kinds.length >= w && keys.every((k, i) => fit(k, kinds[i]!) === PERFECT[k ?? 'other']) && (kinds.length === w || kinds[w] === 'seq' || !keys.includes('seq') || isSectionText(cells[w]!))) {
+    return { length: w, dropped: [] };
+  }
   const options: Array<{ length: number; dropped: number[]; score: number; section?: boolean }> = [];
   if (isSectionText(cells[0]!)) options.push({ length: 1, dropped: [], score: 2.5, section: true });
   for (let len = keys.length; len >= Math.max(1, keys.length - MAX_DROP); len--) {
     if (len > cells.length) continue;
-    const p = bestPlacement(kinds.slice(0, len), keys, canDrop);
+    const p = bestPlacement(kinds.slice(0, len), keys, canDrop, sig.slice(0, len));
     if (!p) continue;
     // One step of look-ahead: the cells after this row should start a row too.
     const rest = kinds.slice(len);
@@ -459,7 +498,7 @@ function nextRow(cells: string[], keys: Col[], canDrop: boolean): { length: numb
     else if (rest.length) {
       let bestAhead = -Infinity;
       for (let l2 = Math.min(keys.length, rest.length); l2 >= Math.max(1, keys.length - MAX_DROP); l2--) {
-        const q = bestPlacement(rest.slice(0, l2), keys, true);
+        const q = bestPlacement(rest.slice(0, l2), keys, true, sig.slice(len, len + l2));
         if (q) bestAhead = Math.max(bestAhead, q.score / l2);
       }
       ahead = Number.isFinite(bestAhead) ? bestAhead : 0;
