@@ -444,12 +444,13 @@ function cellPerLineTable(lines: string[], start: number): { table: Table; end: 
   const rows: Row[] = [];
   let end = at;
   for (let guard = 0; at < lines.length && guard < lines.length; guard++) {
-    const run = cellRun(lines, at, blank, 2 * width + 2);
-    if (!run.cells.length) break;
-    if (run.cells.length >= n && run.cells.slice(0, n).every((c, i) => c.replace(/\s+/g, '') === (probe.cells[i] ?? '').replace(/\s+/g, ''))) {
-      at = end = run.ends[n - 1]!; // repeated header
+    const raw = cellRun(lines, at, blank, 3 * width + 4);
+    if (!raw.cells.length) break;
+    if (raw.cells.length >= n && raw.cells.slice(0, n).every((c, i) => c.replace(/\s+/g, '') === (probe.cells[i] ?? '').replace(/\s+/g, ''))) {
+      at = end = raw.ends[n - 1]!; // repeated header
       continue;
     }
+    const run = mergeRuns(raw, keys);
     if (END_LINE.test(run.cells[0]!)) break;
     const choice = nextRow(run.cells, keys, rows.length > 0);
     if (!choice) break;
@@ -464,6 +465,45 @@ function cellPerLineTable(lines: string[], start: number): { table: Table; end: 
   }
   if (!rows.length) return undefined;
   return { table: buildTable([header], rows, keys), end };
+}
+
+/**
+ * A cell that held line breaks (units one per line, a task in two paragraphs)
+ * arrives as several lines of one kind. More unit lines in a row than the
+ * table has adjacent unit columns: the extra ones belong to the last of them;
+ * the same for text lines and the task columns.
+ */
+function mergeRuns(run: Run, keys: Col[]): Run {
+  const adjacent = (ok: (k: Col) => boolean) => {
+    let best = 0;
+    let cur = 0;
+    for (const k of keys) best = Math.max(best, (cur = ok(k) ? cur + 1 : 0));
+    return best;
+  };
+  const room: Partial<Record<Kind, number>> = { units: adjacent((k) => k === 'lead' || k === 'co'), text: adjacent((k) => k === 'task' || k === undefined) };
+  const kinds = run.cells.map(kindOf);
+  const cells: string[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < kinds.length; ) {
+    const kind = kinds[i]!;
+    let j = i + 1;
+    while (j < kinds.length && kinds[j] === kind && !isSectionText(run.cells[j]!)) j++;
+    const r = room[kind];
+    if (!r || j - i <= r || isSectionText(run.cells[i]!)) {
+      cells.push(run.cells[i]!);
+      ends.push(run.ends[i]!);
+      i++;
+      continue;
+    }
+    for (let k = i; k < i + r - 1; k++) {
+      cells.push(run.cells[k]!);
+      ends.push(run.ends[k]!);
+    }
+    cells.push(run.cells.slice(i + r - 1, j).join(kind === 'units' ? '、' : ''));
+    ends.push(run.ends[j - 1]!);
+    i = j;
+  }
+  return { cells, ends };
 }
 
 function trailingUnitLabels(header: string[]): number {

@@ -42,6 +42,15 @@ describe('flattened tables recovered from text', () => {
     }
   });
 
+  it('keeps a cell that held line breaks together when its lines arrive one per line', () => {
+    const text = ['序号', '工作任务', '牵头单位', '配合单位', '完成时限', '1', '建设城市书房10个', '县文化和旅游局', '县财政局', '县自然资源局', '各乡镇人民政府', '9月底前', '2', '推进全民健身中心建设，', '配套建设健身步道20公里', '县教育局', '县财政局', '年底前'].join('\n');
+    const d = parsePlan(`2025年民生实事\n${text}\n`, 'm.txt');
+    expect(d.tasks.map((t) => ({ text: t.text, leads: t.leads, co: t.co, dates: t.deadlines.map((x) => x.date) }))).toEqual([
+      { text: '建设城市书房10个', leads: ['县文化和旅游局'], co: ['县财政局', '县自然资源局', '各乡镇人民政府'], dates: ['2025-09-30'] },
+      { text: '推进全民健身中心建设，配套建设健身步道20公里', leads: ['县教育局'], co: ['县财政局'], dates: ['2025-12-31'] },
+    ]);
+  });
+
   it('skips the header repeated at a page break in a one-cell-per-line table', () => {
     const header = ['序号', '工作任务', '牵头单位', '完成时限'];
     const text = [...header, '1', '开展安全生产大检查', '县应急管理局', '5月底前', ...header, '2', '完成河道清淤20公里', '县水利局', '汛期前'].join('\n');
