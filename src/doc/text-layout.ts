@@ -55,9 +55,14 @@ function splitRow(line: string, mode: Mode): string[] | undefined {
     if ((t.match(/[|｜]/g)?.length ?? 0) < 2 && !/^[|｜]|[|｜]$/.test(t)) return undefined;
     return t.replace(/^[|｜]/, '').replace(/[|｜]$/, '').split(/[|｜]/).map((c) => c.trim());
   }
-  if (mode === 'tab') return line.includes('\t') ? line.replace(/[\r\n ]+$/g, '').split('\t').map((c) => c.trim()) : undefined;
+  if (mode === 'tab') return line.includes('\t') ? line.replace(/[\r\n ]+$/g, '').split('\t').map((c) => unquote(c.trim())) : undefined;
   const cs = t.split(/[ \u3000\u00a0]{2,}|\t+|\u3000/).map((c) => c.trim()).filter(Boolean);
   return cs.length >= 2 ? cs : undefined;
+}
+
+/** An Excel cell copied with a line break in it comes quoted, with inner quotes doubled. */
+function unquote(c: string): string {
+  return c.length >= 2 && c.startsWith('"') && c.endsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c;
 }
 
 function modeOf(line: string): Mode | undefined {
@@ -93,8 +98,11 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
   const width = header.length;
   const rows: Row[] = [];
   let end = i;
+  const closed = mode === 'pipe' && /[|｜]\s*$/.test(lines[start]!);
   for (; i < lines.length; i++) {
-    const line = lines[i]!;
+    const joined = logicalLine(lines, i, mode, closed);
+    const line = joined.text;
+    i = joined.last;
     if (!line.trim()) {
       const n = firstNonBlank(lines, i);
       if (n >= lines.length || !splitRow(lines[n]!, mode)) break;
@@ -201,6 +209,24 @@ function isContinuation(row: string[], keys: Col[]): boolean {
 /** Columns whose blank cell in an aligned table is the merged cell above: task, lead, deadline (co-units may just be none). */
 function isMergeable(keys: Col[], k: number): boolean {
   return keys[k] === 'task' || keys[k] === 'lead' || keys[k] === 'deadline' || (keys[k] === 'co' && !keys.includes('lead'));
+}
+
+/**
+ * A row whose cell held a line break spans several lines: in a pipe table
+ * whose rows end with a pipe, a row goes on until a line does; in a tab table
+ * (copied from Excel) a cell with a line break is quoted until its closing quote.
+ */
+function logicalLine(lines: string[], i: number, mode: Mode, closed: boolean): { text: string; last: number } {
+  let text = lines[i]!;
+  let last = i;
+  const open = (t: string) =>
+    mode === 'pipe' ? closed && /^\s*[|｜]/.test(t) && !/[|｜]\s*$/.test(t) : mode === 'tab' && (t.match(/"/g)?.length ?? 0) % 2 === 1;
+  if (!open(text)) return { text, last };
+  for (let k = i + 1; k < lines.length && k <= i + 8; k++) {
+    text += '\n' + lines[k]!;
+    if (mode === 'pipe' ? /[|｜]\s*$/.test(lines[k]!) : !open(text)) return { text, last: k };
+  }
+  return { text: lines[i]!, last: i };
 }
 
 /** A header whose unit cell spans the sub-header's labels: [序号, 任务, 责任单位, 时限] + [牵头单位, 配合单位]. */

@@ -51,6 +51,18 @@ describe('flattened tables recovered from text', () => {
     ]);
   });
 
+  it('reads a row whose cell held a line break: a pipe row going on to the next line, a quoted cell copied from Excel', () => {
+    const piped = ['| 序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |', '| 1 | 建设城市书房10个 | 县文化和旅游局 | 县财政局', '县自然资源局 | 9月底前 |', '| 2 | 推进全民健身中心建设 | 县教育局 | 县财政局 | 年底前 |'].join('\n');
+    const tabbed = ['序号\t工作任务\t牵头单位\t配合单位\t完成时限', '1\t建设城市书房10个\t县文化和旅游局\t"县财政局', '县自然资源局"\t9月底前', '2\t推进全民健身中心建设\t县教育局\t县财政局\t年底前'].join('\n');
+    for (const text of [piped, tabbed]) {
+      const d = parsePlan(`2025年民生实事\n${text}\n`, 'q.txt');
+      expect(d.tasks.map((t) => ({ leads: t.leads, co: t.co, dates: t.deadlines.map((x) => x.date) }))).toEqual([
+        { leads: ['县文化和旅游局'], co: ['县财政局', '县自然资源局'], dates: ['2025-09-30'] },
+        { leads: ['县教育局'], co: ['县财政局'], dates: ['2025-12-31'] },
+      ]);
+    }
+  });
+
   it('skips the header repeated at a page break in a one-cell-per-line table', () => {
     const header = ['序号', '工作任务', '牵头单位', '完成时限'];
     const text = [...header, '1', '开展安全生产大检查', '县应急管理局', '5月底前', ...header, '2', '完成河道清淤20公里', '县水利局', '汛期前'].join('\n');
