@@ -159,7 +159,10 @@ export function deadlineText(cell: string): string {
     .replace(/^全年(度)?$/, '年底前');
 }
 
-const clean = memo((cell: string): string => (cell ? normalizeLine(cell.replace(/\s*\n\s*/g, '\n')).replace(/\n/g, '').trim() : ''), 20000);
+const cleanText = (cell: string): string => (cell ? normalizeLine(cell.replace(/\s*\n\s*/g, '\n')).replace(/\n/g, '').trim() : '');
+const cleanShort = memo(cleanText, 20000);
+/** Short cells (units, times, numbers) repeat down a table and are remembered; task text is each its own. */
+const clean = (cell: string): string => (cell.length > 30 ? cleanText(cell) : cleanShort(cell));
 
 /**
  * The task rows of one table block. A table without a header row naming a task
