@@ -36,7 +36,7 @@ const COLUMN: Array<{ key: ColumnKey | 'skip'; re: RegExp }> = [
   { key: 'lead', re: /(牵头单位|牵头部门|牵头科室|主责单位|主责部门|主抓单位|主抓部门|主办单位|牵头)/ },
   { key: 'co', re: /^(主要|具体)?(责任|配合|协办|协同|参与|协助|公开|实施|承办|落实|执行|主体)(单位|部门|科室|处室|主体)$|^(单位|部门)$/ },
   { key: 'deadline', re: /(时限|完成时间|时间节点|时间要求|完成期限|进度安排|时间安排|截止时间|办结时间|^时间|时限要求|进度要求|时间进度|进度)$/ },
-  { key: 'task', re: /^.{0,4}(任务|内容|措施|事项|工作|目标|要点|举措|项目)(内容|名称|清单|分解)?$/ },
+  { key: 'task', re: /^.{0,6}(任务|内容|措施|事项|工作|目标|要点|举措|项目)(内容|名称|清单|分解)?$/ },
 ];
 
 function headerText(cell: string): string {
@@ -159,7 +159,9 @@ export function deadlineText(cell: string): string {
     .replace(/^全年(度)?$/, '年底前');
 }
 
-const cleanText = (cell: string): string => (cell ? normalizeLine(cell.replace(/\s*\n\s*/g, '\n')).replace(/\n/g, '').trim() : '');
+// Line breaks are kept: they separate units in a unit cell; task text is joined where it is read.
+const cleanText = (cell: string): string =>
+  cell ? cell.replace(/<br\s*\/?>/gi, '\n').split(/\s*\n\s*/).map(normalizeLine).filter(Boolean).join('\n').trim() : '';
 const cleanShort = memo(cleanText, 20000);
 /** Short cells (units, times, numbers) repeat down a table and are remembered; task text is each its own. */
 const clean = (cell: string): string => (cell.length > 30 ? cleanText(cell) : cleanShort(cell));
@@ -212,14 +214,14 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
     const unitsText = [...col('lead'), ...col('co')].map((i) => cells[i]).filter(Boolean);
     // A section row: one merged cell across ("一、优化营商环境"), perhaps after its own 序号.
     if (nonSeq.length <= 1 && (filled.length === 1 || unitsText.length === 0 || unitsText.every((u) => u === nonSeq[0]))) {
-      const text = nonSeq[0] ?? filled[0]!;
+      const text = (nonSeq[0] ?? filled[0]!).replace(/\n/g, '');
       const seq = seqCells.find((s) => s && s !== text);
       const m = readMarker(text);
       section = [seq ? seq.replace(/[.、．]$/, '') + '、' : m ? m.label : text.replace(/[：:]$/, '').slice(0, 30)];
       group = undefined;
       continue;
     }
-    const taskCells = dedupeAdjacent(col('task').map((i) => cells[i]!)).filter(Boolean);
+    const taskCells = dedupeAdjacent(col('task').map((i) => cells[i]!.replace(/\n/g, ''))).filter(Boolean);
     if (taskCells.length === 0) continue;
     const measureRaw = taskCells[taskCells.length - 1]!;
     const area = taskCells.slice(0, -1).join('；');

@@ -141,6 +141,14 @@ describe('task tables read from the model', () => {
     expect(Math.max(...d.tasks.map((t) => t.text.length))).toBeLessThan(30);
   });
 
+  it('keeps units apart that a cell put on separate lines, and joins the lines of a task cell', () => {
+    const d = extractPlan(
+      doc(table(['序号', '工作内容及目标', '责任单位', '完成时限'], ['1', '建成区级数据共享平台，\n年内接入部门30个', '区数据局\n财政局<br>审计局', '年底前'])),
+      'h.docx',
+    );
+    expect(d.tasks[0]).toMatchObject({ text: '建成区级数据共享平台，年内接入部门30个', co: ['区数据局', '财政局', '审计局'] });
+  });
+
   it('gives nothing for a table that has no task and unit columns', () => {
     expect(readTable({ rows: [[{ text: '姓名', rowSpan: 1, colSpan: 1 }, { text: '电话', rowSpan: 1, colSpan: 1 }], [{ text: '张三', rowSpan: 1, colSpan: 1 }, { text: '123', rowSpan: 1, colSpan: 1 }]] })).toEqual([]);
   });
