@@ -111,6 +111,25 @@ describe('task tables read from the model', () => {
     expect(d.tasks[1]!.leads).toEqual(['市发展和改革委员会']);
   });
 
+  it('applies a first-unit rule written in a note row of the table itself, and only there where the units have no lead', () => {
+    const d = extractPlan(
+      doc(
+        table(
+          ['序号', '公开事项', '公开内容', '公开主体', '公开时限'],
+          ['1', '财政预决算', '部门预算、决算及“三公”经费', '县财政局、县审计局', '批复后20日内'],
+          ['2', '重大项目', '项目批准和实施信息', '县发展和改革局（牵头）、县住房和城乡建设局', '每季度'],
+          [{ t: '注：公开主体排在第一位的为牵头单位。', c: 5 }],
+        ),
+      ),
+      'n.docx',
+    );
+    expect(d.tasks.map((t) => [t.leads, t.co])).toEqual([
+      [['县财政局'], ['县审计局']],
+      [['县发展和改革局'], ['县住房和城乡建设局']],
+    ]);
+    expect(d.tasks[0]!.relative.map((r) => r.text)).toEqual(['20日内']);
+  });
+
   it('reads a table after the prose of a notice, and two tables in one document', () => {
     const d = extractPlan(
       doc(
