@@ -37,7 +37,7 @@ function headerRun(line: string, at: number): { keys: Key[]; labels: string[]; e
   for (let guard = 0; guard < 16; guard++) {
     while (line[p] === ' ' || line[p] === '\u3000') p++;
     let found: { k: Key; len: number } | undefined;
-    for (let len = 7; len >= 2 && !found; len--) {
+    for (let len = Math.min(7, line.length - p); len >= 2 && !found; len--) {
       const k = label(line.slice(p, p + len));
       if (k) found = { k, len };
     }
@@ -63,7 +63,7 @@ function unitRun(line: string, at: number): { units: string[]; end: number } {
   for (let guard = 0; guard < 12; guard++) {
     let q = p;
     let sep = false;
-    while (q < line.length && q < p + 8 && /[、，,\s]/.test(line[q]!)) {
+    while (q < line.length && q < p + 8 && /[、，, \t\u3000]/.test(line[q]!)) {
       sep ||= line[q] !== ' ';
       q++;
     }
@@ -231,4 +231,34 @@ function gluedRows(line: string, head: { keys: Key[]; labels: string[]; end: num
   if (rows.length < 2) return undefined;
   const cells = (r: string[]): Cell[] => r.map((text) => ({ text, rowSpan: 1, colSpan: 1 }));
   return { table: { kind: 'table', rows: [cells(head.labels), ...rows.map(cells)] }, end };
+}
+
+/**
+ * A glued header alone on its line with its rows on the lines after it (a
+ * PDF's text layer gives one line per row, cells run together): the lines
+ * are read as one text, and the table ends inside line `endLine`.
+ */
+export function gluedTableLines(lines: string[], i: number): { before: string; table: Table; endLine: number; rest: string } | undefined {
+  const first = lines[i]!.replace(/\s+$/, '');
+  const at = first.search(/序号|编号/);
+  if (at < 0) return undefined;
+  const head = headerRun(first, at);
+  if (!head || head.end < first.length) return undefined;
+  const parts = [first];
+  let size = first.length;
+  let blanks = 0;
+  for (let j = i + 1; j < lines.length && size < 6_000_000; j++) {
+    if (!lines[j]!.trim()) {
+      if (++blanks >= 2) break;
+    } else blanks = 0;
+    parts.push(lines[j]!);
+    size += lines[j]!.length + 1;
+  }
+  const text = parts.join('\n');
+  const rows = gluedRows(text, head);
+  if (!rows) return undefined;
+  let line = i;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < rows.end; nl = text.indexOf('\n', nl + 1)) line++;
+  const lineEnd = text.indexOf('\n', rows.end);
+  return { before: first.slice(0, at).trim(), table: rows.table, endLine: line, rest: text.slice(rows.end, lineEnd < 0 ? undefined : lineEnd).trim() };
 }

@@ -1,5 +1,5 @@
 import { paragraph, type Block, type Cell, type Table } from './model.js';
-import { gluedTable } from './glued-table.js';
+import { gluedTable, gluedTableLines } from './glued-table.js';
 import { cellUnits, classifyHeader, headerColumns, type ColumnKey } from '../plan/table.js';
 import { readMarker } from '../plan/numbering.js';
 import { findDeadlines, findRecurring, findRelative } from '../plan/time.js';
@@ -33,7 +33,16 @@ export function layoutBlocks(lines: string[]): Block[] {
       i = found.end;
       continue;
     }
-    const glued = /序号|编号/.test(lines[i]!) ? gluedTable(lines[i]!) : undefined;
+    const hasSeq = /序号|编号/.test(lines[i]!);
+    const glued = hasSeq ? gluedTable(lines[i]!) : undefined;
+    const perLine = hasSeq && !glued ? gluedTableLines(lines, i) : undefined;
+    if (perLine) {
+      if (perLine.before) out.push(paragraph(perLine.before));
+      out.push(perLine.table);
+      if (perLine.rest) out.push(paragraph(perLine.rest));
+      i = perLine.endLine + 1;
+      continue;
+    }
     if (glued) {
       if (glued.before) out.push(paragraph(glued.before));
       out.push(glued.table);

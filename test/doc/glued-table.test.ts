@@ -33,6 +33,24 @@ describe('glued table cells in one line', () => {
     ]);
   });
 
+  it('reads glued rows one per line under a glued header (a PDF text layer), and the prose after the table', () => {
+    const text = [
+      '南山区2025年安全生产重点工作分工',
+      '序号工作任务完成时限责任单位',
+      '1开展危险化学品专项整治3月区应急管理局区市场监督管理局',
+      '2完成老旧燃气管道改造12公里10月底前区住房和城乡建设局',
+      '3组织消防安全“进社区”宣传每月区消防救援大队各街道办事处',
+      '南山区人民政府办公室',
+      '2025年1月20日印发',
+    ].join('\n');
+    const d = parsePlan(text, 'pdf-lines.txt');
+    expect(ledger(d)).toEqual([
+      { path: '1', leads: [], co: ['区应急管理局', '区市场监督管理局'], dates: ['2025-03-31'], recurring: [] },
+      { path: '2', leads: [], co: ['区住房和城乡建设局'], dates: ['2025-10-31'], recurring: [] },
+      { path: '3', leads: [], co: ['区消防救援大队', '各街道办事处'], dates: [], recurring: ['monthly'] },
+    ]);
+  });
+
   it('leaves a line that only mentions 序号 and 责任单位 as prose', () => {
     const d = parsePlan('平安县2025年工作要点\n一、加强领导。各单位要按序号逐项落实，责任单位要明确专人负责。（县政府办公室牵头负责）\n', 'p.txt');
     expect(d.tasks.map((t) => t.leads)).toEqual([['县政府办公室']]);
