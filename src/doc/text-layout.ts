@@ -385,7 +385,12 @@ function placeCells(cs: string[], keys: Col[], rows: Row[], dropEmpty: boolean):
   const width = keys.length;
   let cells = dropEmpty ? cs.filter(Boolean) : cs;
   if (cells.length > width) cells = [...cells.slice(0, width - 1), cells.slice(width - 1).join(' ')];
-  if (cells.length === width) return settle(cells, keys, rows);
+  if (cells.length === width) {
+    // Pasted from a spreadsheet, a merged 牵头单位 or 完成时限 cell is empty in the rows below its first.
+    const task = keys.lastIndexOf('task');
+    const merged = canCarry(rows) && task >= 0 && cells[task] ? cells.map((c, i) => (c === '' && keys[i] !== 'task' && keys[i] !== 'seq' && isMergeable(keys, i) ? undefined : c)) : cells;
+    return settle(merged, keys, rows);
+  }
   const p = bestPlacement(cells.map(kindOf), keys, canCarry(rows));
   if (!p) return settle([...cells, ...Array<string>(width - cells.length).fill('')], keys, rows);
   const row: Row = [];

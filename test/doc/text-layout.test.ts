@@ -63,6 +63,16 @@ describe('flattened tables recovered from text', () => {
     }
   });
 
+  it('carries a merged 牵头单位 and 完成时限 down the rows a spreadsheet left empty, but not an empty 配合单位', () => {
+    const text = ['序号\t工作任务\t牵头单位\t配合单位\t完成时限', '1\t新建5G基站300个\t县工业和信息化局\t县自然资源局\t年底前', '2\t实现行政村千兆光网全覆盖\t\t\t', '3\t建设县级数据中心\t县数据局\t县财政局\t6月底前'].join('\n');
+    const d = parsePlan(`2025年数字县域建设任务\n${text}\n`, 'x.txt');
+    expect(d.tasks.map((t) => ({ leads: t.leads, co: t.co, dates: t.deadlines.map((x) => x.date) }))).toEqual([
+      { leads: ['县工业和信息化局'], co: ['县自然资源局'], dates: ['2025-12-31'] },
+      { leads: ['县工业和信息化局'], co: [], dates: ['2025-12-31'] },
+      { leads: ['县数据局'], co: ['县财政局'], dates: ['2025-06-30'] },
+    ]);
+  });
+
   it('skips the header repeated at a page break in a one-cell-per-line table', () => {
     const header = ['序号', '工作任务', '牵头单位', '完成时限'];
     const text = [...header, '1', '开展安全生产大检查', '县应急管理局', '5月底前', ...header, '2', '完成河道清淤20公里', '县水利局', '汛期前'].join('\n');
