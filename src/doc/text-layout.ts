@@ -296,22 +296,25 @@ function readKind(cell: string): Kind {
   if (!t) return 'empty';
   if (/^(\d{1,3}|[一二三四五六七八九十]{1,3})[.、．]?$/.test(t)) return 'seq';
   if (t.length <= 30 && isTime(t)) return 'time';
-  if (t.length <= 80 && !/[。；：:]/.test(t) && UNIT_LAST.test(t.replace(/[（(][^（）()]*[）)]$|[，。、；\s]+$/g, ''))) {
+  const bare = t.replace(/(?:等)?(?:按职责分工)?(?:牵头|配合|参与|协助|协同|负责|落实)+$|[（(][^（）()]*[）)]$|[，。、；\s]+$/g, '');
+  if (t.length <= 80 && !/[。；：:]/.test(t) && UNIT_LAST.test(bare)) {
     const u = cellUnits(cell, false);
     const all = [...u.leads, ...u.co];
-    if (all.length && all.every((x) => looksLikeUnit(x) || isGenericUnit(x))) return 'units';
+    if (all.length && all.every((x) => looksLikeUnit(x) || isGenericUnit(x) || PEOPLES_BODY.test(x))) return 'units';
   }
   return 'text';
 }
 
 // The last character of a unit name (…局, …委, …中心, …政府, 各乡镇): a cell ending otherwise is not a list of units.
-const UNIT_LAST = /[局委办厅部院署心府室司团所站队组处科门位关构道镇乡县区市省州旗行会社馆场园村盟班]$/;
+const UNIT_LAST = /[局委办厅部院署心府室司团所站队组处科门位关构道镇乡县区市省州旗行会社馆场园村盟班联协]$/;
+// Mass organisations named by their short forms (县妇联, 县残联, 县科协, 县红十字会) are units too.
+const PEOPLES_BODY = /^.{1,6}(妇联|残联|科协|侨联|文联|工商联|红十字会|关工委|团委|总工会)$/;
 // Characters a time limit cannot do without.
-const TIME_HINT = /[年月日季周期底末内前天旬时长续常即随定按每半]/;
+const TIME_HINT = /[年月日季周期底末内前天旬时长续常即随定按每半汛节学]/;
 
 function isTime(t: string): boolean {
   if (!TIME_HINT.test(t)) return false;
-  if (/^(长期|持续|常态|全年|年内|年底|年末|即时|立即|动态|随时|及时|定期|按月|按季|每|\d{4}年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|上半年|下半年|第?[一二三四1-4]季度)/.test(t)) return true;
+  if (/^(长期|持续|常态|全年|年内|年底|年末|年初|年中|汛期|汛前|春节|开学|即时|立即|动态|随时|及时|定期|按月|按季|每|\d{4}年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|上半年|下半年|第?[一二三四1-4]季度)/.test(t)) return true;
   return findDeadlines(t, 2000).length > 0 || findRecurring(t).length > 0 || findRelative(t).length > 0;
 }
 
