@@ -111,12 +111,9 @@ function nextTail(line: string, from: number, unitsFirst: boolean): Tail | undef
       if (u.units.length) return { start: m.index, end: u.end, time: m[0], units: u.units };
     } else if (STRONG_END.test(line.slice(Math.max(0, m.index - 3), m.index))) {
       // Units just before the time limit: walk back to where the run starts.
-      for (let s = Math.max(from, m.index - 40); s < m.index; s++) {
-        // A run starts like a unit name or right after a number, space or punctuation ("…3个县商务局" starts at 县).
-        if (!START.test(line.slice(s, s + 4)) && !/[\s、，,。；;：:）)”]/.test(line[s - 1] ?? ' ')) continue;
-        const u = unitRun(line, s);
-        if (u.units.length && u.end === m.index) return { start: s, end: m.index + m[0].length, time: m[0], units: u.units };
-      }
+      // A run starts like a unit name or right after a number, space or punctuation ("…3个县商务局" starts at 县).
+      const u = unitsEndingAt(line, from, m.index);
+      if (u) return { start: u.start, end: m.index + m[0].length, time: m[0], units: u.units };
     }
   }
   return undefined;
@@ -127,6 +124,16 @@ function nextTail(line: string, from: number, unitsFirst: boolean): Tail | undef
 const MARKED_NUMBER = /(?<![\d.．])(\d{1,5})\s*[、.．](?!\d)/g;
 const BARE_NUMBER = /(?<![\d.．、])(\d{1,5})\s*(?=[\u4e00-\u9fff《“])/g;
 const AREA_NUMBER = /(?<![\d.．、〕\]）)])(\d{1,5})\s*(?=[\u4e00-\u9fff《“])(?![号年月日个项次批期条家所万亿])/g;
+
+/** Unit names that end exactly at `to` (searched back at most 40 characters, not before `from`). */
+function unitsEndingAt(line: string, from: number, to: number): { start: number; units: string[] } | undefined {
+  for (let s = Math.max(from, to - 40); s < to; s++) {
+    if (!START.test(line.slice(s, s + 4)) && !/[\s、，,。；;：:）)”]/.test(line[s - 1] ?? ' ')) continue;
+    const u = unitRun(line, s);
+    if (u.units.length && u.end === to) return { start: s, units: u.units };
+  }
+  return undefined;
+}
 
 /** Last occurrence of row number `n` (as "n、"/"n." or bare before text) in line[from, to). */
 function lastNumber(line: string, n: number, from: number, to: number, bare: boolean): { at: number; end: number } | undefined {
@@ -182,6 +189,20 @@ function gluedRows(line: string, head: { keys: Key[]; labels: string[]; end: num
   let areaText = '';
   let end = head.end;
   let style: 'numbered' | 'bare' | undefined;
+  const makeRow = (measure: string, time: string, units: string[]): string[] => {
+    const row = Array<string>(width).fill('');
+    if (seqCol >= 0) row[seqCol] = tasks.length > 1 ? String(area) : String(n);
+    if (tasks.length > 1) row[tasks[0]!] = areaText;
+    row[tasks[tasks.length - 1]!] = (tasks.length > 1 ? `${n}、` : '') + measure;
+    if (timeCol >= 0) row[timeCol] = time;
+    // Glued cells cannot show where the 牵头 cell ended: with a 牵头 column and another unit column after it, the first
+    // unit leads; with one unit column the units stay as listed (the plan's own rule may name the first the lead).
+    if (unitCols.length > 1 && keys[unitCols[0]!] === 'lead') {
+      row[unitCols[0]!] = units[0] ?? '';
+      row[unitCols[1]!] = units.slice(1).join('、');
+    } else row[unitCols[0]!] = units.join('、');
+    return row;
+  };
   for (let guard = 0; guard < 100_000; guard++) {
     const tail = nextTail(line, pos, unitsFirst);
     // A row is a few hundred characters; a "row" of thousands is prose after the table.
@@ -213,19 +234,18 @@ function gluedRows(line: string, head: { keys: Key[]; labels: string[]; end: num
         areaText = line.slice(a.end, pick.hit.at).trim();
       }
     }
+    // A row whose time limit is not one we know has no tail of its own: where the next number follows unit names
+    // before this tail, the row ends there (with those units and no time limit).
+    for (let guard2 = 0; guard2 < 50; guard2++) {
+      const next = lastNumber(line, pick.k + 1, pick.hit.end, tail.start, style === 'bare');
+      const units = next ? unitsEndingAt(line, pick.hit.end, next.at) : undefined;
+      if (!next || !units) break;
+      n = pick.k;
+      rows.push(makeRow(line.slice(pick.hit.end, units.start).trim(), '', units.units));
+      pick = { k: pick.k + 1, hit: next };
+    }
     n = pick.k;
-    const row = Array<string>(width).fill('');
-    if (seqCol >= 0) row[seqCol] = tasks.length > 1 ? String(area) : String(n);
-    if (tasks.length > 1) row[tasks[0]!] = areaText;
-    row[tasks[tasks.length - 1]!] = (tasks.length > 1 ? `${n}、` : '') + line.slice(pick.hit.end, tail.start).trim();
-    if (timeCol >= 0) row[timeCol] = tail.time;
-    // Glued cells cannot show where the 牵头 cell ended: with a 牵头 column and another unit column after it, the first
-    // unit leads; with one unit column the units stay as listed (the plan's own rule may name the first the lead).
-    if (unitCols.length > 1 && keys[unitCols[0]!] === 'lead') {
-      row[unitCols[0]!] = tail.units[0]!;
-      row[unitCols[1]!] = tail.units.slice(1).join('、');
-    } else row[unitCols[0]!] = tail.units.join('、');
-    rows.push(row);
+    rows.push(makeRow(line.slice(pick.hit.end, tail.start).trim(), tail.time, tail.units));
     pos = end = tail.end;
   }
   if (rows.length < 2) return undefined;

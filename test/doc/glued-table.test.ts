@@ -51,6 +51,17 @@ describe('glued table cells in one line', () => {
     ]);
   });
 
+  it('ends a row at its units when its time limit is not one we know, without splitting a measure at a count in it', () => {
+    const text =
+      '北岸县2025年水利工作分工 序号工作任务完成时限责任单位 ' +
+      '1新建2个污水处理站3月县水利局2完成病险水库除险加固视工程进度县水利局县财政局3开展河湖“清四乱”行动6月底前县河长办各乡镇人民政府';
+    expect(ledger(parsePlan(text, 'glued3.txt')).map(({ path, leads, co, dates }) => ({ path, leads, co, dates }))).toEqual([
+      { path: '1', leads: [], co: ['县水利局'], dates: ['2025-03-31'] },
+      { path: '2', leads: [], co: ['县水利局', '县财政局'], dates: [] },
+      { path: '3', leads: [], co: ['县河长办', '各乡镇人民政府'], dates: ['2025-06-30'] },
+    ]);
+  });
+
   it('leaves a line that only mentions 序号 and 责任单位 as prose', () => {
     const d = parsePlan('平安县2025年工作要点\n一、加强领导。各单位要按序号逐项落实，责任单位要明确专人负责。（县政府办公室牵头负责）\n', 'p.txt');
     expect(d.tasks.map((t) => t.leads)).toEqual([['县政府办公室']]);
