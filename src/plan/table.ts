@@ -183,7 +183,23 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
   const out: TableRow[] = [];
   for (let r = 0; r < grid.length; r++) {
     const cells = grid[r]!;
-    const asHeader = headerColumns(cells);
+    let asHeader = headerColumns(cells);
+    // A header whose words wrap onto a second row ("完成" over "时限", as a PDF's table often comes out).
+    if (!asHeader && !keys && grid[r + 1] && cells.some((c) => c && c.length <= 4)) {
+      const wrapped = cells.map((c, i) => (c === grid[r + 1]![i] ? c : c + grid[r + 1]![i]));
+      const k = headerColumns(wrapped);
+      if (k && !headerColumns(grid[r + 1]!)) {
+        keys = k;
+        headerRows = [cells.join('|'), grid[r + 1]!.join('|')];
+        section = [];
+        counter = 0;
+        group = undefined;
+        seqAreas = seqNumbersAreas(grid, keys, r + 1);
+        cols = undefined;
+        r++;
+        continue;
+      }
+    }
     if (asHeader) {
       // A repeated header (the table continues on the next page) changes nothing.
       const joined = cells.join('|');
@@ -193,7 +209,8 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
       // Two-row header: 责任单位 over 牵头单位 | 配合单位.
       const next = grid[r + 1];
       if (next && isSubHeader(cells, next)) {
-        keys = keys.map((k, i) => classifyHeader(next[i]!) ?? k);
+        // Each column is what the two rows say together ("牵头" over "单位"), else what the lower row says.
+        keys = keys.map((k, i) => (!next[i] || next[i] === cells[i] ? k : classifyHeader(cells[i]! + next[i]!) ?? classifyHeader(next[i]!) ?? k));
         headerRows.push(next.join('|'));
         r++;
       }

@@ -58,6 +58,14 @@ describe('task tables read from the model', () => {
     ]);
   });
 
+  it('reads a header whose words wrap onto a second row (完成 over 时限), as tables from a PDF come', () => {
+    const d = extractPlan(
+      doc(table(['序号', '工作', '牵头', '完成'], ['', '任务', '单位', '时限'], ['1', '完成耕地保护专项检查', '县自然资源局', '9月底前'])),
+      'w.pdf',
+    );
+    expect(summary(d)).toEqual([{ path: '1', leads: ['县自然资源局'], co: [], dates: ['2025-09-30'].map((x) => x.replace('2025', String(d.year))) }]);
+  });
+
   it('skips a header repeated where the table continues on the next page, and numbers rows without 序号 in order', () => {
     const header = ['工作任务', '牵头单位', '完成时间'];
     const d = extractPlan(
