@@ -1,4 +1,5 @@
 import { paragraph, type Block, type Cell, type Table } from './model.js';
+import { gluedTable, gluedTableLines } from './glued-table.js';
 import { cellUnits, classifyHeader, headerColumns, type ColumnKey } from '../plan/table.js';
 import { readMarker } from '../plan/numbering.js';
 import { findDeadlines, findRecurring, findRelative } from '../plan/time.js';
@@ -32,7 +33,21 @@ export function layoutBlocks(lines: string[]): Block[] {
       i = found.end;
       continue;
     }
-    out.push(paragraph(lines[i]!));
+    const hasSeq = /序号|编号/.test(lines[i]!);
+    const glued = hasSeq ? gluedTable(lines[i]!) : undefined;
+    const perLine = hasSeq && !glued ? gluedTableLines(lines, i) : undefined;
+    if (perLine) {
+      if (perLine.before) out.push(paragraph(perLine.before));
+      out.push(perLine.table);
+      if (perLine.rest) out.push(paragraph(perLine.rest));
+      i = perLine.endLine + 1;
+      continue;
+    }
+    if (glued) {
+      if (glued.before) out.push(paragraph(glued.before));
+      out.push(glued.table);
+      if (glued.after) out.push(paragraph(glued.after));
+    } else out.push(paragraph(lines[i]!));
     i++;
   }
   return out;
@@ -49,15 +64,20 @@ function splitRow(line: string, mode: Mode): string[] | undefined {
     if ((t.match(/[|｜]/g)?.length ?? 0) < 2 && !/^[|｜]|[|｜]$/.test(t)) return undefined;
     return t.replace(/^[|｜]/, '').replace(/[|｜]$/, '').split(/[|｜]/).map((c) => c.trim());
   }
-  if (mode === 'tab') return line.includes('\t') ? line.replace(/[\r\n ]+$/g, '').split('\t').map((c) => c.trim()) : undefined;
+  if (mode === 'tab') return line.includes('\t') ? line.replace(/[\r\n ]+$/g, '').split('\t').map((c) => unquote(c.trim())) : undefined;
   const cs = t.split(/[ \u3000\u00a0]{2,}|\t+|\u3000/).map((c) => c.trim()).filter(Boolean);
   return cs.length >= 2 ? cs : undefined;
+}
+
+/** An Excel cell copied with a line break in it comes quoted, with inner quotes doubled. */
+function unquote(c: string): string {
+  return c.length >= 2 && c.startsWith('"') && c.endsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c;
 }
 
 function modeOf(line: string): Mode | undefined {
   for (const m of ['pipe', 'tab', 'space'] as const) {
     const cs = splitRow(line, m);
-    if (cs && cs.length >= 2 && headerColumns(cs)) return m;
+    if (cs && cs.length >= 2 && headerColumns(m === 'space' ? joinLetterSpaced(cs, []).cells : cs)) return m;
   }
   return undefined;
 }
@@ -68,6 +88,8 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
   const mode = modeOf(lines[start]!);
   if (!mode) return undefined;
   let header = splitRow(lines[start]!, mode)!;
+  let starts = mode === 'space' ? cellStarts(lines[start]!) : [];
+  if (mode === 'space') ({ cells: header, starts } = joinLetterSpaced(header, starts));
   let i = start + 1;
   // Two-row header: 责任单位 over 牵头单位 | 配合单位 (the second row is shorter: only the spanned cells).
   let topSpan: { at: number; width: number } | undefined;
@@ -83,11 +105,13 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
   }
   const keys = headerColumns(header) ?? [];
   const width = header.length;
-  const starts = mode === 'space' ? cellStarts(lines[start]!) : [];
   const rows: Row[] = [];
   let end = i;
+  const closed = mode === 'pipe' && /[|｜]\s*$/.test(lines[start]!);
   for (; i < lines.length; i++) {
-    const line = lines[i]!;
+    const joined = logicalLine(lines, i, mode, closed);
+    const line = joined.text;
+    i = joined.last;
     if (!line.trim()) {
       const n = firstNonBlank(lines, i);
       if (n >= lines.length || !splitRow(lines[n]!, mode)) break;
@@ -128,6 +152,21 @@ function delimitedTable(lines: string[], start: number): { table: Table; end: nu
   const headerRows: Row[] = [header];
   const table = buildTable(headerRows, rows, keys, topSpan);
   return { table, end };
+}
+
+/** A header spaced out letter by letter ("序  号", "牵  头  单  位") is one cell per run of single characters. */
+function joinLetterSpaced(cells: string[], starts: number[]): { cells: string[]; starts: number[] } {
+  const out: string[] = [];
+  const at: number[] = [];
+  cells.forEach((c, i) => {
+    const prev = cells[i - 1];
+    if (c.length === 1 && prev !== undefined && prev.length === 1 && out.length && !classifyHeader(out[out.length - 1]!)) out[out.length - 1] += c;
+    else {
+      out.push(c);
+      at.push(starts[i]!);
+    }
+  });
+  return { cells: out, starts: starts.length ? at : [] };
 }
 
 /** Display column (CJK and full-width count 2) where each space-separated cell of a line starts. */
@@ -181,6 +220,24 @@ function isMergeable(keys: Col[], k: number): boolean {
   return keys[k] === 'task' || keys[k] === 'lead' || keys[k] === 'deadline' || (keys[k] === 'co' && !keys.includes('lead'));
 }
 
+/**
+ * A row whose cell held a line break spans several lines: in a pipe table
+ * whose rows end with a pipe, a row goes on until a line does; in a tab table
+ * (copied from Excel) a cell with a line break is quoted until its closing quote.
+ */
+function logicalLine(lines: string[], i: number, mode: Mode, closed: boolean): { text: string; last: number } {
+  let text = lines[i]!;
+  let last = i;
+  const open = (t: string) =>
+    mode === 'pipe' ? closed && /^\s*[|｜]/.test(t) && !/[|｜]\s*$/.test(t) : mode === 'tab' && (t.match(/"/g)?.length ?? 0) % 2 === 1;
+  if (!open(text)) return { text, last };
+  for (let k = i + 1; k < lines.length && k <= i + 8; k++) {
+    text += '\n' + lines[k]!;
+    if (mode === 'pipe' ? /[|｜]\s*$/.test(lines[k]!) : !open(text)) return { text, last: k };
+  }
+  return { text: lines[i]!, last: i };
+}
+
 /** A header whose unit cell spans the sub-header's labels: [序号, 任务, 责任单位, 时限] + [牵头单位, 配合单位]. */
 function mergeHeader(top: string[], sub: string[]): { at: number; columns: string[] } | undefined {
   const at = top.findIndex((c) => {
@@ -224,6 +281,8 @@ type Kind = 'seq' | 'units' | 'time' | 'text' | 'empty';
 const kinds = new Map<string, Kind>();
 /** What a cell looks like, remembered: long tables repeat their unit and time cells. */
 function kindOf(cell: string): Kind {
+  // Long cells are task text, each its own: only short cells (units, times, numbers) repeat.
+  if (cell.length > 40) return readKind(cell);
   let k = kinds.get(cell);
   if (k === undefined) {
     if (kinds.size >= 5000) kinds.clear();
@@ -237,16 +296,25 @@ function readKind(cell: string): Kind {
   if (!t) return 'empty';
   if (/^(\d{1,3}|[一二三四五六七八九十]{1,3})[.、．]?$/.test(t)) return 'seq';
   if (t.length <= 30 && isTime(t)) return 'time';
-  if (t.length <= 80 && !/[。；：:]/.test(t)) {
+  const bare = t.replace(/(?:等)?(?:按职责分工)?(?:牵头|配合|参与|协助|协同|负责|落实)+$|[（(][^（）()]*[）)]$|[，。、；\s]+$/g, '');
+  if (t.length <= 80 && !/[。；：:]/.test(t) && UNIT_LAST.test(bare)) {
     const u = cellUnits(cell, false);
     const all = [...u.leads, ...u.co];
-    if (all.length && all.every((x) => looksLikeUnit(x) || isGenericUnit(x))) return 'units';
+    if (all.length && all.every((x) => looksLikeUnit(x) || isGenericUnit(x) || PEOPLES_BODY.test(x))) return 'units';
   }
   return 'text';
 }
 
+// The last character of a unit name (…局, …委, …中心, …政府, 各乡镇): a cell ending otherwise is not a list of units.
+const UNIT_LAST = /[局委办厅部院署心府室司团所站队组处科门位关构道镇乡县区市省州旗行会社馆场园村盟班联协]$/;
+// Mass organisations named by their short forms (县妇联, 县残联, 县科协, 县红十字会) are units too.
+const PEOPLES_BODY = /^.{1,6}(妇联|残联|科协|侨联|文联|工商联|红十字会|关工委|团委|总工会)$/;
+// Characters a time limit cannot do without.
+const TIME_HINT = /[年月日季周期底末内前天旬时长续常即随定按每半汛节学]/;
+
 function isTime(t: string): boolean {
-  if (/^(长期|持续|常态|全年|年内|年底|年末|即时|立即|动态|随时|及时|定期|按月|按季|每|\d{4}年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|上半年|下半年|第?[一二三四1-4]季度)/.test(t)) return true;
+  if (!TIME_HINT.test(t)) return false;
+  if (/^(长期|持续|常态|全年|年内|年底|年末|年初|年中|汛期|汛前|春节|开学|即时|立即|动态|随时|及时|定期|按月|按季|每|\d{4}年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|上半年|下半年|第?[一二三四1-4]季度)/.test(t)) return true;
   return findDeadlines(t, 2000).length > 0 || findRecurring(t).length > 0 || findRelative(t).length > 0;
 }
 
@@ -267,10 +335,35 @@ function fit(key: Col, kind: Kind): number {
   }
 }
 
+const PERFECT: Record<ColumnKey | 'other', number> = { seq: 3, lead: 3, co: 3, deadline: 3, task: 2, other: 0 };
+
 /** Best placement of `kinds` into `keys`, dropping (carrying down) up to MAX_DROP columns. */
-function bestPlacement(kinds: Kind[], keys: Col[], canDrop: boolean): { score: number; dropped: number[] } | undefined {
+function bestPlacement(kinds: Kind[], keys: Col[], canDrop: boolean, sig = signature(kinds)): { score: number; dropped: number[] } | undefined {
   const missing = keys.length - kinds.length;
   if (missing < 0 || missing > MAX_DROP || (missing > 0 && !canDrop)) return undefined;
+  // Rows of a table repeat a handful of shapes: remember the answer per shape.
+  let kid = keyIds.get(keys);
+  if (kid === undefined) keyIds.set(keys, (kid = keys.join(',')));
+  const id = `${kid}|${sig}|${canDrop ? 1 : 0}`;
+  const known = placements.get(id);
+  if (known !== undefined) return known ?? undefined;
+  const found = placeByKind(kinds, keys, missing);
+  if (placements.size >= 5000) placements.clear();
+  placements.set(id, found ?? null);
+  return found;
+}
+
+const placements = new Map<string, { score: number; dropped: number[] } | null>();
+const keyIds = new WeakMap<Col[], string>();
+const KIND_CHAR: Record<Kind, string> = { seq: 's', units: 'u', time: 't', text: 'x', empty: 'e' };
+
+function signature(kinds: Kind[]): string {
+  let s = '';
+  for (const k of kinds) s += KIND_CHAR[k];
+  return s;
+}
+
+function placeByKind(kinds: Kind[], keys: Col[], missing: number): { score: number; dropped: number[] } | undefined {
   let best: { score: number; dropped: number[] } | undefined;
   const choose = (from: number, dropped: number[]) => {
     if (dropped.length === missing) {
@@ -295,7 +388,12 @@ function placeCells(cs: string[], keys: Col[], rows: Row[], dropEmpty: boolean):
   const width = keys.length;
   let cells = dropEmpty ? cs.filter(Boolean) : cs;
   if (cells.length > width) cells = [...cells.slice(0, width - 1), cells.slice(width - 1).join(' ')];
-  if (cells.length === width) return settle(cells, keys, rows);
+  if (cells.length === width) {
+    // Pasted from a spreadsheet, a merged 牵头单位 or 完成时限 cell is empty in the rows below its first.
+    const task = keys.lastIndexOf('task');
+    const merged = canCarry(rows) && task >= 0 && cells[task] ? cells.map((c, i) => (c === '' && keys[i] !== 'task' && keys[i] !== 'seq' && isMergeable(keys, i) ? undefined : c)) : cells;
+    return settle(merged, keys, rows);
+  }
   const p = bestPlacement(cells.map(kindOf), keys, canCarry(rows));
   if (!p) return settle([...cells, ...Array<string>(width - cells.length).fill('')], keys, rows);
   const row: Row = [];
@@ -389,12 +487,13 @@ function cellPerLineTable(lines: string[], start: number): { table: Table; end: 
   const rows: Row[] = [];
   let end = at;
   for (let guard = 0; at < lines.length && guard < lines.length; guard++) {
-    const run = cellRun(lines, at, blank, 2 * width + 2);
-    if (!run.cells.length) break;
-    if (run.cells.length >= n && run.cells.slice(0, n).every((c, i) => c.replace(/\s+/g, '') === (probe.cells[i] ?? '').replace(/\s+/g, ''))) {
-      at = end = run.ends[n - 1]!; // repeated header
+    const raw = cellRun(lines, at, blank, 3 * width + 4);
+    if (!raw.cells.length) break;
+    if (raw.cells.length >= n && raw.cells.slice(0, n).every((c, i) => c.replace(/\s+/g, '') === (probe.cells[i] ?? '').replace(/\s+/g, ''))) {
+      at = end = raw.ends[n - 1]!; // repeated header
       continue;
     }
+    const run = mergeRuns(raw, keys);
     if (END_LINE.test(run.cells[0]!)) break;
     const choice = nextRow(run.cells, keys, rows.length > 0);
     if (!choice) break;
@@ -411,6 +510,45 @@ function cellPerLineTable(lines: string[], start: number): { table: Table; end: 
   return { table: buildTable([header], rows, keys), end };
 }
 
+/**
+ * A cell that held line breaks (units one per line, a task in two paragraphs)
+ * arrives as several lines of one kind. More unit lines in a row than the
+ * table has adjacent unit columns: the extra ones belong to the last of them;
+ * the same for text lines and the task columns.
+ */
+function mergeRuns(run: Run, keys: Col[]): Run {
+  const adjacent = (ok: (k: Col) => boolean) => {
+    let best = 0;
+    let cur = 0;
+    for (const k of keys) best = Math.max(best, (cur = ok(k) ? cur + 1 : 0));
+    return best;
+  };
+  const room: Partial<Record<Kind, number>> = { units: adjacent((k) => k === 'lead' || k === 'co'), text: adjacent((k) => k === 'task' || k === undefined) };
+  const kinds = run.cells.map(kindOf);
+  const cells: string[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < kinds.length; ) {
+    const kind = kinds[i]!;
+    let j = i + 1;
+    while (j < kinds.length && kinds[j] === kind && !isSectionText(run.cells[j]!)) j++;
+    const r = room[kind];
+    if (!r || j - i <= r || isSectionText(run.cells[i]!)) {
+      cells.push(run.cells[i]!);
+      ends.push(run.ends[i]!);
+      i++;
+      continue;
+    }
+    for (let k = i; k < i + r - 1; k++) {
+      cells.push(run.cells[k]!);
+      ends.push(run.ends[k]!);
+    }
+    cells.push(run.cells.slice(i + r - 1, j).join(kind === 'units' ? '、' : ''));
+    ends.push(run.ends[j - 1]!);
+    i = j;
+  }
+  return { cells, ends };
+}
+
 function trailingUnitLabels(header: string[]): number {
   let t = 0;
   for (let i = header.length - 1; i >= 0; i--) {
@@ -424,11 +562,17 @@ function trailingUnitLabels(header: string[]): number {
 /** How many of the next cells make a row, and which columns they leave to the merged cells above. */
 function nextRow(cells: string[], keys: Col[], canDrop: boolean): { length: number; dropped: number[]; section?: boolean } | undefined {
   const kinds = cells.map(kindOf);
+  const sig = signature(kinds);
+  // The common case first: a full row whose every cell is what its column holds, and the next cell starts a row.
+  const w = keys.length;
+  if (kinds.length >= w && keys.every((k, i) => fit(k, kinds[i]!) === PERFECT[k ?? 'other']) && (kinds.length === w || kinds[w] === 'seq' || !keys.includes('seq') || isSectionText(cells[w]!))) {
+    return { length: w, dropped: [] };
+  }
   const options: Array<{ length: number; dropped: number[]; score: number; section?: boolean }> = [];
   if (isSectionText(cells[0]!)) options.push({ length: 1, dropped: [], score: 2.5, section: true });
   for (let len = keys.length; len >= Math.max(1, keys.length - MAX_DROP); len--) {
     if (len > cells.length) continue;
-    const p = bestPlacement(kinds.slice(0, len), keys, canDrop);
+    const p = bestPlacement(kinds.slice(0, len), keys, canDrop, sig.slice(0, len));
     if (!p) continue;
     // One step of look-ahead: the cells after this row should start a row too.
     const rest = kinds.slice(len);
@@ -437,7 +581,7 @@ function nextRow(cells: string[], keys: Col[], canDrop: boolean): { length: numb
     else if (rest.length) {
       let bestAhead = -Infinity;
       for (let l2 = Math.min(keys.length, rest.length); l2 >= Math.max(1, keys.length - MAX_DROP); l2--) {
-        const q = bestPlacement(rest.slice(0, l2), keys, true);
+        const q = bestPlacement(rest.slice(0, l2), keys, true, sig.slice(len, len + l2));
         if (q) bestAhead = Math.max(bestAhead, q.score / l2);
       }
       ahead = Number.isFinite(bestAhead) ? bestAhead : 0;

@@ -66,8 +66,9 @@ export function extractPlan(model: DocModel, file: string): PlanDocument {
   }
 
   // "排在第一位的为牵头单位": a notice can make the first responsible unit the lead.
-  const cellText = blocks.flatMap((b) => b.table.rows.flatMap((r) => r.map((c) => c.text)));
-  if (firstUnitLeads(lines.join('')) || cellText.some(firstUnitLeads)) {
+  // Cells joined with a mark the rule cannot match across (a table note is one cell).
+  const cellText = blocks.flatMap((b) => b.table.rows.flatMap((r) => r.filter((c) => c.text.includes('牵头')).map((c) => c.text)));
+  if (firstUnitLeads(lines.join('')) || firstUnitLeads(cellText.join('|'))) {
     for (const t of tasks) {
       if (t.leads.length || !t.co.length) continue;
       t.leads = [t.co[0]!];

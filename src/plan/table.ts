@@ -33,10 +33,10 @@ const COLUMN: Array<{ key: ColumnKey | 'skip'; re: RegExp }> = [
   // Columns that look like ours but are not: who signs off, where a task came from, remarks.
   { key: 'skip', re: /(领导|责任人|联系人|来源|依据|备注|说明|评分|分值|考核|标准|进展|成效|完成情况|电话)/ },
   { key: 'seq', re: /^(序号|编号|序|项次|号|条目)$/ },
-  { key: 'lead', re: /(牵头单位|牵头部门|牵头科室|主责单位|主责部门|主抓单位|主办单位|牵头)/ },
+  { key: 'lead', re: /(牵头单位|牵头部门|牵头科室|主责单位|主责部门|主抓单位|主抓部门|主办单位|牵头)/ },
   { key: 'co', re: /^(主要|具体)?(责任|配合|协办|协同|参与|协助|公开|实施|承办|落实|执行|主体)(单位|部门|科室|处室|主体)$|^(单位|部门)$/ },
-  { key: 'deadline', re: /(时限|完成时间|时间节点|时间要求|完成期限|进度安排|时间安排|截止时间|办结时间|^时间)$/ },
-  { key: 'task', re: /^.{0,4}(任务|内容|措施|事项|工作|目标|要点|举措|项目)(内容|名称|清单)?$/ },
+  { key: 'deadline', re: /(时限|完成时间|时间节点|时间要求|完成期限|进度安排|时间安排|截止时间|办结时间|^时间|时限要求|进度要求|时间进度|进度)$/ },
+  { key: 'task', re: /^.{0,6}(任务|内容|措施|事项|工作|目标|要点|举措|项目)(内容|名称|清单|分解)?$/ },
 ];
 
 function headerText(cell: string): string {
@@ -47,6 +47,8 @@ function headerText(cell: string): string {
 export function classifyHeader(cell: string): ColumnKey | undefined {
   if (cell.length > 24) return undefined;
   const t = headerText(cell);
+  // "牵头单位：县财政局" is a labelled field, not a column header.
+  if (/[:：]/.test(t)) return undefined;
   if (!t || t.length > 10 || readMarker(t)) return undefined;
   for (const c of COLUMN) if (c.re.test(t)) return c.key === 'skip' ? undefined : c.key;
   return undefined;
@@ -157,7 +159,12 @@ export function deadlineText(cell: string): string {
     .replace(/^全年(度)?$/, '年底前');
 }
 
-const clean = memo((cell: string): string => (cell ? normalizeLine(cell.replace(/\s*\n\s*/g, '\n')).replace(/\n/g, '').trim() : ''), 20000);
+// Line breaks are kept: they separate units in a unit cell; task text is joined where it is read.
+const cleanText = (cell: string): string =>
+  cell ? cell.replace(/<br\s*\/?>/gi, '\n').split(/\s*\n\s*/).map(normalizeLine).filter(Boolean).join('\n').trim() : '';
+const cleanShort = memo(cleanText, 20000);
+/** Short cells (units, times, numbers) repeat down a table and are remembered; task text is each its own. */
+const clean = (cell: string): string => (cell.length > 30 ? cleanText(cell) : cleanShort(cell));
 
 /**
  * The task rows of one table block. A table without a header row naming a task
@@ -176,7 +183,23 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
   const out: TableRow[] = [];
   for (let r = 0; r < grid.length; r++) {
     const cells = grid[r]!;
-    const asHeader = headerColumns(cells);
+    let asHeader = headerColumns(cells);
+    // A header whose words wrap onto a second row ("完成" over "时限", as a PDF's table often comes out).
+    if (!asHeader && !keys && grid[r + 1] && cells.some((c) => c && c.length <= 4)) {
+      const wrapped = cells.map((c, i) => (c === grid[r + 1]![i] ? c : c + grid[r + 1]![i]));
+      const k = headerColumns(wrapped);
+      if (k && !headerColumns(grid[r + 1]!)) {
+        keys = k;
+        headerRows = [cells.join('|'), grid[r + 1]!.join('|')];
+        section = [];
+        counter = 0;
+        group = undefined;
+        seqAreas = seqNumbersAreas(grid, keys, r + 1);
+        cols = undefined;
+        r++;
+        continue;
+      }
+    }
     if (asHeader) {
       // A repeated header (the table continues on the next page) changes nothing.
       const joined = cells.join('|');
@@ -186,7 +209,8 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
       // Two-row header: 责任单位 over 牵头单位 | 配合单位.
       const next = grid[r + 1];
       if (next && isSubHeader(cells, next)) {
-        keys = keys.map((k, i) => classifyHeader(next[i]!) ?? k);
+        // Each column is what the two rows say together ("牵头" over "单位"), else what the lower row says.
+        keys = keys.map((k, i) => (!next[i] || next[i] === cells[i] ? k : classifyHeader(cells[i]! + next[i]!) ?? classifyHeader(next[i]!) ?? k));
         headerRows.push(next.join('|'));
         r++;
       }
@@ -207,14 +231,14 @@ export function readTable(table: Pick<Table, 'rows'>, block = 0): TableRow[] {
     const unitsText = [...col('lead'), ...col('co')].map((i) => cells[i]).filter(Boolean);
     // A section row: one merged cell across ("一、优化营商环境"), perhaps after its own 序号.
     if (nonSeq.length <= 1 && (filled.length === 1 || unitsText.length === 0 || unitsText.every((u) => u === nonSeq[0]))) {
-      const text = nonSeq[0] ?? filled[0]!;
+      const text = (nonSeq[0] ?? filled[0]!).replace(/\n/g, '');
       const seq = seqCells.find((s) => s && s !== text);
       const m = readMarker(text);
       section = [seq ? seq.replace(/[.、．]$/, '') + '、' : m ? m.label : text.replace(/[：:]$/, '').slice(0, 30)];
       group = undefined;
       continue;
     }
-    const taskCells = dedupeAdjacent(col('task').map((i) => cells[i]!)).filter(Boolean);
+    const taskCells = dedupeAdjacent(col('task').map((i) => cells[i]!.replace(/\n/g, ''))).filter(Boolean);
     if (taskCells.length === 0) continue;
     const measureRaw = taskCells[taskCells.length - 1]!;
     const area = taskCells.slice(0, -1).join('；');

@@ -42,6 +42,37 @@ describe('flattened tables recovered from text', () => {
     }
   });
 
+  it('keeps a cell that held line breaks together when its lines arrive one per line', () => {
+    const text = ['序号', '工作任务', '牵头单位', '配合单位', '完成时限', '1', '建设城市书房10个', '县文化和旅游局', '县财政局', '县自然资源局', '各乡镇人民政府', '9月底前', '2', '推进全民健身中心建设，', '配套建设健身步道20公里', '县教育局', '县财政局', '年底前'].join('\n');
+    const d = parsePlan(`2025年民生实事\n${text}\n`, 'm.txt');
+    expect(d.tasks.map((t) => ({ text: t.text, leads: t.leads, co: t.co, dates: t.deadlines.map((x) => x.date) }))).toEqual([
+      { text: '建设城市书房10个', leads: ['县文化和旅游局'], co: ['县财政局', '县自然资源局', '各乡镇人民政府'], dates: ['2025-09-30'] },
+      { text: '推进全民健身中心建设，配套建设健身步道20公里', leads: ['县教育局'], co: ['县财政局'], dates: ['2025-12-31'] },
+    ]);
+  });
+
+  it('reads a row whose cell held a line break: a pipe row going on to the next line, a quoted cell copied from Excel', () => {
+    const piped = ['| 序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |', '| 1 | 建设城市书房10个 | 县文化和旅游局 | 县财政局', '县自然资源局 | 9月底前 |', '| 2 | 推进全民健身中心建设 | 县教育局 | 县财政局 | 年底前 |'].join('\n');
+    const tabbed = ['序号\t工作任务\t牵头单位\t配合单位\t完成时限', '1\t建设城市书房10个\t县文化和旅游局\t"县财政局', '县自然资源局"\t9月底前', '2\t推进全民健身中心建设\t县教育局\t县财政局\t年底前'].join('\n');
+    for (const text of [piped, tabbed]) {
+      const d = parsePlan(`2025年民生实事\n${text}\n`, 'q.txt');
+      expect(d.tasks.map((t) => ({ leads: t.leads, co: t.co, dates: t.deadlines.map((x) => x.date) }))).toEqual([
+        { leads: ['县文化和旅游局'], co: ['县财政局', '县自然资源局'], dates: ['2025-09-30'] },
+        { leads: ['县教育局'], co: ['县财政局'], dates: ['2025-12-31'] },
+      ]);
+    }
+  });
+
+  it('carries a merged 牵头单位 and 完成时限 down the rows a spreadsheet left empty, but not an empty 配合单位', () => {
+    const text = ['序号\t工作任务\t牵头单位\t配合单位\t完成时限', '1\t新建5G基站300个\t县工业和信息化局\t县自然资源局\t年底前', '2\t实现行政村千兆光网全覆盖\t\t\t', '3\t建设县级数据中心\t县数据局\t县财政局\t6月底前'].join('\n');
+    const d = parsePlan(`2025年数字县域建设任务\n${text}\n`, 'x.txt');
+    expect(d.tasks.map((t) => ({ leads: t.leads, co: t.co, dates: t.deadlines.map((x) => x.date) }))).toEqual([
+      { leads: ['县工业和信息化局'], co: ['县自然资源局'], dates: ['2025-12-31'] },
+      { leads: ['县工业和信息化局'], co: [], dates: ['2025-12-31'] },
+      { leads: ['县数据局'], co: ['县财政局'], dates: ['2025-06-30'] },
+    ]);
+  });
+
   it('skips the header repeated at a page break in a one-cell-per-line table', () => {
     const header = ['序号', '工作任务', '牵头单位', '完成时限'];
     const text = [...header, '1', '开展安全生产大检查', '县应急管理局', '5月底前', ...header, '2', '完成河道清淤20公里', '县水利局', '汛期前'].join('\n');
@@ -66,6 +97,15 @@ describe('flattened tables recovered from text', () => {
     ]);
   });
 
+  it('reads a header spaced out letter by letter in a space-separated table', () => {
+    const text = ['序  号    工 作 任 务                  牵  头  单  位      时 限 要 求', '1         开展安全生产大检查            县应急管理局        5月底前', '2         完成河道清淤20公里            县水利局            汛期前'].join('\n');
+    const d = parsePlan(`2025年重点工作\n${text}\n`, 's.txt');
+    expect(d.tasks.map((t) => ({ text: t.text, leads: t.leads, dates: t.deadlines.map((x) => x.date) }))).toEqual([
+      { text: '开展安全生产大检查', leads: ['县应急管理局'], dates: ['2025-05-31'] },
+      { text: '完成河道清淤20公里', leads: ['县水利局'], dates: [] },
+    ]);
+  });
+
   it('reads a 300-row table in every layout', () => {
     const spec = {
       title: '2025年重点民生项目清单',
@@ -82,5 +122,12 @@ describe('flattened tables recovered from text', () => {
         date: '2025-12-31',
       });
     }
+  });
+});
+
+describe('what is not a flattened table', () => {
+  it('leaves one labelled field per line (牵头单位：X) to the prose reader', () => {
+    const text = ['一、推进政务公开', '主要任务', '牵头单位：县政府办公室', '责任单位：县数据局', '完成时限：6月底前'].join('\n');
+    expect(layoutBlocks(lines(text)).every((b) => b.kind === 'paragraph')).toBe(true);
   });
 });

@@ -58,6 +58,14 @@ describe('task tables read from the model', () => {
     ]);
   });
 
+  it('reads a header whose words wrap onto a second row (完成 over 时限), as tables from a PDF come', () => {
+    const d = extractPlan(
+      doc(table(['序号', '工作', '牵头', '完成'], ['', '任务', '单位', '时限'], ['1', '完成耕地保护专项检查', '县自然资源局', '9月底前'])),
+      'w.pdf',
+    );
+    expect(summary(d)).toEqual([{ path: '1', leads: ['县自然资源局'], co: [], dates: ['2025-09-30'].map((x) => x.replace('2025', String(d.year))) }]);
+  });
+
   it('skips a header repeated where the table continues on the next page, and numbers rows without 序号 in order', () => {
     const header = ['工作任务', '牵头单位', '完成时间'];
     const d = extractPlan(
@@ -111,6 +119,25 @@ describe('task tables read from the model', () => {
     expect(d.tasks[1]!.leads).toEqual(['市发展和改革委员会']);
   });
 
+  it('applies a first-unit rule written in a note row of the table itself, and only there where the units have no lead', () => {
+    const d = extractPlan(
+      doc(
+        table(
+          ['序号', '公开事项', '公开内容', '公开主体', '公开时限'],
+          ['1', '财政预决算', '部门预算、决算及“三公”经费', '县财政局、县审计局', '批复后20日内'],
+          ['2', '重大项目', '项目批准和实施信息', '县发展和改革局（牵头）、县住房和城乡建设局', '每季度'],
+          [{ t: '注：公开主体排在第一位的为牵头单位。', c: 5 }],
+        ),
+      ),
+      'n.docx',
+    );
+    expect(d.tasks.map((t) => [t.leads, t.co])).toEqual([
+      [['县财政局'], ['县审计局']],
+      [['县发展和改革局'], ['县住房和城乡建设局']],
+    ]);
+    expect(d.tasks[0]!.relative.map((r) => r.text)).toEqual(['20日内']);
+  });
+
   it('reads a table after the prose of a notice, and two tables in one document', () => {
     const d = extractPlan(
       doc(
@@ -139,6 +166,14 @@ describe('task tables read from the model', () => {
     expect(d.tasks[299]).toMatchObject({ path: ['300'], leads: ['市住房和城乡建设局'], co: ['市财政局'] });
     expect(d.tasks[299]!.deadlines.map((x) => x.date)).toEqual(['2025-12-31']);
     expect(Math.max(...d.tasks.map((t) => t.text.length))).toBeLessThan(30);
+  });
+
+  it('keeps units apart that a cell put on separate lines, and joins the lines of a task cell', () => {
+    const d = extractPlan(
+      doc(table(['序号', '工作内容及目标', '责任单位', '完成时限'], ['1', '建成区级数据共享平台，\n年内接入部门30个', '区数据局\n财政局<br>审计局', '年底前'])),
+      'h.docx',
+    );
+    expect(d.tasks[0]).toMatchObject({ text: '建成区级数据共享平台，年内接入部门30个', co: ['区数据局', '财政局', '审计局'] });
   });
 
   it('gives nothing for a table that has no task and unit columns', () => {
