@@ -5,9 +5,10 @@
  *   lead      its leads — or, where it names no lead, its 责任单位 — are the
  *             expected units (same set; a place prefix such as 区 may differ,
  *             since the gold keeps units as written); "exact" = same strings.
- *   deadline  the answer's last deadline date (the last day it allows) is the
- *             expected date; "first listed" (answers to "什么时候" rank an item's
- *             deadlines by the question's words) is reported too.
+ *   deadline  the deadline the answer puts first is the expected date: answers to
+ *             "什么时候" rank an item's deadlines by the question's words (and
+ *             latest first for "最晚"), and the first one is what a person reads
+ *             as the answer; the answer's latest date is reported too.
  *   recurring its rules include the expected rule.
  * Called by scripts/eval.ts; run directly with `tsx scripts/eval-real.ts [-v]`.
  */
@@ -47,7 +48,7 @@ export interface RealFailure {
 interface Score {
   total: number;
   ok: number;
-  /** Lead questions: the same unit strings, no prefix allowance; deadline questions: the deadline listed first. */
+  /** Lead questions: the same unit strings, no prefix allowance; deadline questions: the latest date in the answer. */
   exact: number;
 }
 
@@ -122,8 +123,8 @@ export function evalReal(dir = REAL_DIR): RealResult {
       ok = sameUnits(answerUnits(top), q.expect_leads ?? []);
       exact = sameUnits(answerUnits(top), q.expect_leads ?? [], true);
     } else if (top && q.kind === 'deadline') {
-      ok = lastDeadline(top) === q.expect_deadline;
-      exact = firstDeadline(top) === q.expect_deadline;
+      ok = firstDeadline(top) === q.expect_deadline;
+      exact = lastDeadline(top) === q.expect_deadline;
     } else if (top && q.kind === 'recurring') {
       ok = top.recurring.some((r) => r.rule === q.expect_rule);
     }
@@ -175,7 +176,7 @@ export function printRealEval(r: RealResult, verbose = false): void {
       k === 'lead'
         ? ` (exact strings ${s.exact}/${s.total} = ${pct(s.exact, s.total)}%)`
         : k === 'deadline'
-          ? ` (first listed ${s.exact}/${s.total} = ${pct(s.exact, s.total)}%)`
+          ? ` (latest date ${s.exact}/${s.total} = ${pct(s.exact, s.total)}%)`
           : '';
     console.log(`  ${k.padEnd(9)} ${s.ok}/${s.total} = ${pct(s.ok, s.total)}%${exact}`);
   }

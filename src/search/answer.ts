@@ -20,6 +20,8 @@ export interface AnswerInput {
   matched: string[];
   /** Put the time limits nearest the asked words first (for "什么时候" questions). */
   rankDeadlines: boolean;
+  /** The question asks for the last day ("最晚", "最迟"): among equally near limits, the latest first. */
+  latestFirst?: boolean;
 }
 
 export function buildAnswer(a: AnswerInput): Answer {
@@ -38,7 +40,7 @@ export function buildAnswer(a: AnswerInput): Answer {
   const within = (t: string) => !clause || scopeText.includes(fold(t).replace(/\s+/g, ''));
   let deadlines: Deadline[] = clause && clause.deadlines.length > 0 ? clause.deadlines : task.deadlines.filter((d) => within(d.text));
   const recurring: Recurring[] = clause && clause.recurring.length > 0 ? clause.recurring : task.recurring.filter((r) => within(r.text));
-  if (a.rankDeadlines && deadlines.length > 1) deadlines = rankByContext(deadlines, fold(task.text), a.matched);
+  if (a.rankDeadlines && deadlines.length > 1) deadlines = rankByContext(deadlines, fold(task.text), a.matched, a.latestFirst ?? false);
 
   return {
     file: doc.file,
@@ -56,18 +58,26 @@ export function buildAnswer(a: AnswerInput): Answer {
   };
 }
 
-/** Deadlines whose surrounding words share most with the question come first. */
-function rankByContext(deadlines: Deadline[], text: string, matched: string[]): Deadline[] {
+/**
+ * Deadlines whose own words share most with the question come first: the
+ * clause a deadline stands in ("11月30日前报区行政审批局") counts double,
+ * the 40 characters around it once. Ties keep the document's order, or put
+ * the latest first when the question asks for the last day.
+ */
+function rankByContext(deadlines: Deadline[], text: string, matched: string[], latestFirst: boolean): Deadline[] {
   const compact = text.replace(/\s+/g, '');
   const score = (d: Deadline) => {
     const at = compact.indexOf(fold(d.text).replace(/\s+/g, ''));
     if (at < 0) return 0;
     const window = compact.slice(Math.max(0, at - 40), at + d.text.length + 40);
-    return matched.filter((t) => window.includes(t)).length;
+    const from = Math.max(...[...'，。；：,;:'].map((m) => compact.lastIndexOf(m, at - 1))) + 1;
+    const ends = [...'，。；,;'].map((m) => compact.indexOf(m, at + d.text.length)).filter((i) => i >= 0);
+    const clause = compact.slice(from, ends.length ? Math.min(...ends) : compact.length);
+    return matched.filter((t) => window.includes(t)).length + 2 * matched.filter((t) => clause.includes(t)).length;
   };
   return deadlines
     .map((d, i) => ({ d, i, s: score(d) }))
-    .sort((x, y) => y.s - x.s || x.i - y.i)
+    .sort((x, y) => y.s - x.s || (latestFirst ? y.d.date.localeCompare(x.d.date) : 0) || x.i - y.i)
     .map((x) => x.d);
 }
 

@@ -157,6 +157,7 @@ export class PlanIndex {
         score: c.score,
         matched: c.matched,
         rankDeadlines: q.intent === 'deadline',
+        latestFirst: /最晚|最迟|最后期限|截止日期/.test(q.raw),
       }),
     );
   }
