@@ -6,6 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describeResult, runDeliveryScenario, type FaultKind } from './delivery-scenario.js';
+import { useSuiteRedis } from './suite-redis.js';
+
+useSuiteRedis();
 
 const FAULTS: FaultKind[] = ['bot-kill', 'redis-restart', 'server-errors', 'outage', 'rate-limit-storm'];
 

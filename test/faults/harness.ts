@@ -58,6 +58,22 @@ export interface BotOptions {
   viaNpm?: boolean;
 }
 
+/** Every bot started here, so a failing test cannot leave one running (killAllBots in afterAll). */
+const started = new Set<ChildProcess>();
+
+export async function killAllBots(): Promise<void> {
+  for (const child of started) {
+    // Only a group whose leader we know is still ours (not exited, so its id was not reused).
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  started.clear();
+}
+
 export async function startBot(opts: BotOptions): Promise<BotProcess> {
   const port = opts.port ?? (await freePort());
   const env = {
@@ -72,6 +88,7 @@ export async function startBot(opts: BotOptions): Promise<BotProcess> {
   const [cmd, args] = opts.viaNpm ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
   // detached: its own process group, so a signal to the group reaches npm and node, as from a terminal.
   const child = spawn(cmd as string, args as string[], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  started.add(child);
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
     err += d.toString();
@@ -198,3 +215,4 @@ export async function ownRedis(opts: { aof: boolean }): Promise<OwnRedis> {
     },
   };
 }
+

@@ -9,6 +9,7 @@ import { createProgressStore } from '../../src/progress/store.js';
 import { connectTestRedis } from '../support/redis.js';
 import { answers, ADMIN, ASKER, deployment, type Deployment } from './env.js';
 import { logLines, ownRedis, sleep, startBot, until } from './harness.js';
+import { useSuiteRedis } from './suite-redis.js';
 
 const QUESTIONS = ['减税降费谁牵头', '/文件', 'IPv6改造谁牵头', '/截止 今年', '县财政局有哪些任务'];
 // Tasks and a lead unit of each (an admin reports for the unit named).
@@ -26,6 +27,8 @@ const TASKS = [
 ];
 const QCHATS = Array.from({ length: 30 }, (_, i) => `oc_fault_q${i}`);
 const RCHATS = Array.from({ length: 10 }, (_, i) => `oc_fault_r${i}`);
+
+useSuiteRedis();
 
 let redis: Redis;
 beforeAll(async () => {
