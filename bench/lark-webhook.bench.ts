@@ -21,6 +21,7 @@ import type { Ledger } from '../src/plan/schema.js';
 import { PlanIndex } from '../src/search/index.js';
 import { UnitDirectory } from '../src/units/directory.js';
 import { startFakeLark, type SentRecord } from '../test/fakes/lark-server.js';
+import { testInbox } from '../test/support/inbox.js';
 import { postRaw, sealed, textMessage, type EventContext, webhookOptions } from '../test/fakes/lark-events.js';
 
 const RATE = 100;
@@ -93,12 +94,13 @@ async function run(label: string, bot: Bot, redis: Redis): Promise<void> {
       if (r.replyTo && !replied.has(r.replyTo)) replied.set(r.replyTo, performance.now());
     },
   });
-  const prefix = `bench:lark:${randomBytes(4).toString('hex')}:`;
+  const prefix = `bench:lark:${randomBytes(4).toString('hex')}`;
+  const bullmq = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const log = createLogger({ level: 'info', destination: { write() {} } });
   const lark = await startLark({
     config: webhookOptions(ctx, fake, prefix),
     bot,
-    redis,
+    inbox: await testInbox({ redis, prefix, connect: async () => bullmq }, log),
     log,
   });
   const url = `http://127.0.0.1:${lark.port}/lark/events`;
@@ -174,6 +176,8 @@ async function run(label: string, bot: Bot, redis: Redis): Promise<void> {
   } finally {
     await lark.stop();
     await fake.close();
+    await bullmq.quit().catch(() => bullmq.disconnect());
+    await deletePrefix(redis, `{${prefix}}`);
     await deletePrefix(redis, prefix);
   }
 }

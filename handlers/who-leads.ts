@@ -20,7 +20,8 @@ const LEAD_NOUN = '(?:牵头单位|牵头部门|责任单位|负责单位)';
  */
 async function withProgressButtons(ctx: Context, reply: Reply, best: Answer | undefined): Promise<Reply> {
   const svc = ctx.progress;
-  if (!best || !svc || ctx.message.chatType !== 'group') return reply;
+  // The console stands for whatever group it is bound as (as for roles), so its buttons can be pressed there too.
+  if (!best || !svc || (ctx.message.chatType !== 'group' && ctx.message.platform !== 'console')) return reply;
   const bound = await svc.bindings.get(ctx.message.tenant, ctx.message.chatId).catch((err: unknown) => {
     ctx.log.warn({ event: 'lookup.binding_unavailable', err: err instanceof Error ? err.message : String(err) }, 'binding not readable; answering without buttons');
     return undefined;

@@ -3,6 +3,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import { ReplySchema } from '../src/chat/reply.js';
+import { createChatOrder, type ChatOrder } from './chat-order.js';
 import { DEFAULT_PREFIX, KEEP_COMPLETED_SECONDS, type QueueConfig } from './reminder-queue.js';
 
 /**
@@ -12,10 +13,10 @@ import { DEFAULT_PREFIX, KEEP_COMPLETED_SECONDS, type QueueConfig } from './remi
  * runs twice (crash after sending) posts once: Lark drops a repeated uuid.
  *
  * Order: each chat's messages go out in the order they were enqueued, across
- * retries, 429s and replicas. Enqueueing records every delivery in a per-chat
- * sorted set (score from one global counter); the worker sends a message only
- * when it is first in its chat's set and removes it once delivered or given
- * up. Always enqueue through `enqueueDeliveries`.
+ * retries, 429s and replicas (chat-order.ts: only a chat's first message is
+ * runnable, the next is promoted when it is delivered or given up, so no
+ * worker slot ever waits for another chat). Always enqueue through
+ * `enqueueDeliveries`.
  */
 
 export const DELIVERY_QUEUE = 'delivery';
@@ -50,36 +51,27 @@ export function deliveryOrderKey(prefix: string, chatId: string): string {
   return `${prefix}:delivery-order:${chatId}`;
 }
 
-// KEYS[1] global counter, KEYS[2] the chat's order set; ARGV[1] job id. NX: a re-enqueued delivery keeps its place.
-const RECORD_ORDER = `
-local s = redis.call('INCR', KEYS[1])
-redis.call('ZADD', KEYS[2], 'NX', s, ARGV[1])
-return s
-`;
-
 export interface DeliveryItem {
   data: DeliveryJobData;
   /** Per-job overrides of the queue defaults (tests); the job id is always derived. */
-  opts?: Omit<JobsOptions, 'jobId'>;
+  opts?: Omit<JobsOptions, 'jobId' | 'delay'>;
 }
 
-/** Queue deliveries (deduplicated by job id) and record their per-chat order. */
+/** The per-chat order of deliveries (chat-order.ts); the worker takes turns through the same one. */
+export function deliveryOrder(queue: Queue<DeliveryJobData>, redis: Redis | Cluster, prefix: string = DEFAULT_PREFIX, parkMs?: number): ChatOrder {
+  return createChatOrder({ queue: queue as Queue, redis, prefix, scope: 'delivery', ...(parkMs ? { parkMs } : {}) });
+}
+
+/** Queue deliveries (deduplicated by job id), each after the earlier ones of its chat. */
 export async function enqueueDeliveries(
   queue: Queue<DeliveryJobData>,
   redis: Redis | Cluster,
   items: DeliveryItem[],
   prefix: string = DEFAULT_PREFIX,
 ): Promise<void> {
-  if (items.length === 0) return;
-  // Order first: a recorded id with no job (crash in between) is skipped by the worker; a job with no record would be unordered.
-  const pipe = redis.pipeline();
-  for (const { data } of items) {
-    pipe.eval(RECORD_ORDER, 2, `${prefix}:delivery-seq`, deliveryOrderKey(prefix, data.chatId), deliveryJobId(data.ref, data.chatId));
-  }
-  const res = (await pipe.exec()) ?? [];
-  const failed = res.find(([err]) => err);
-  if (failed) throw failed[0];
-  await queue.addBulk(items.map(({ data, opts }) => ({ name: DELIVERY_JOB, data, opts: { ...opts, jobId: deliveryJobId(data.ref, data.chatId) } })));
+  await deliveryOrder(queue, redis, prefix).add(
+    items.map(({ data, opts }) => ({ chat: data.chatId, jobId: deliveryJobId(data.ref, data.chatId), name: DELIVERY_JOB, data, ...(opts ? { opts } : {}) })),
+  );
 }
 
 export function createDeliveryQueue(cfg: QueueConfig): Queue<DeliveryJobData> {
@@ -87,9 +79,10 @@ export function createDeliveryQueue(cfg: QueueConfig): Queue<DeliveryJobData> {
     connection: cfg.connection,
     prefix: cfg.prefix ?? DEFAULT_PREFIX,
     defaultJobOptions: {
-      // Server errors and network failures: retried with backoff (rate limits are waited out in-process).
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
+      // Server errors and network failures: retried for hours with a capped backoff ('capped', defined by
+      // the worker), so a backlog resumes within seconds of an outage ending. Rate limits are waited out in-process.
+      attempts: 2_000,
+      backoff: { type: 'capped' },
       removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
       removeOnFail: { age: KEEP_COMPLETED_SECONDS },
     },

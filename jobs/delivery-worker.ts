@@ -1,10 +1,11 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CODE_FREQUENCY_LIMIT, fromThrown, isRateLimited } from '../src/adapters/lark/errors.js';
 import type { Reply } from '../src/chat/types.js';
 import type { BindingStore } from '../src/store/bindings.js';
-import { DELIVERY_QUEUE, DeliveryJobData, deliveryOrderKey } from './delivery-queue.js';
+import type { DeliveryJournal } from '../src/store/delivery-journal.js';
+import { DELIVERY_QUEUE, DeliveryJobData, deliveryOrder, enqueueDeliveries } from './delivery-queue.js';
 import { createSlotLimiter, type Limit } from './rate-limit.js';
 import { DEFAULT_PREFIX } from './reminder-queue.js';
 
@@ -13,11 +14,15 @@ import { DEFAULT_PREFIX } from './reminder-queue.js';
  * LarkMessenger.sendToChat, built with its own retries off so this worker
  * owns them). Stays under Lark's limits with slot reservations shared by all
  * replicas; waits out 429s (x-ogw-ratelimit-reset, else backoff with jitter)
- * in-process so the message keeps its place; lets BullMQ retry server and
- * network errors with backoff; never retries permission or parameter errors
- * (logged; a permission error also flags the chat's binding). A chat's
- * messages leave one at a time, in enqueue order (see enqueueDeliveries): a
- * message waits until it heads its chat's order set.
+ * and short runs of server errors in-process behind an app-wide block, so
+ * every worker pauses together and resumes together the moment Lark answers
+ * again; longer outages go back to BullMQ with a backoff capped at seconds.
+ * Never retries permission or parameter errors (a permission error also flags
+ * the chat's binding); a delivery that finally fails is reported to the
+ * supervisors' chat. A chat's messages leave one at a time, in enqueue order
+ * (chat-order.ts), without a worker slot ever waiting for another message.
+ * Every delivery is recorded in Redis (`delivered:<uuid>`, kept longer than
+ * any reminder horizon), so a reconcile that queues it again sends nothing.
  */
 
 export type SendFn = (chatId: string, reply: Reply, uuid: string) => Promise<unknown>;
@@ -51,15 +56,33 @@ export interface DeliveryWorkerDeps {
   workerOptions?: Partial<WorkerOptions>;
   /** Rate-limit waits per attempt before handing the job back to BullMQ. */
   maxRateLimitWaits?: number;
-  /** How long a message waits for its chat's earlier messages before yielding its worker slot. */
-  maxTurnWaitMs?: number;
+  /** Server errors waited out in-process per attempt before the job goes back to BullMQ. */
+  maxServerErrorWaits?: number;
+  /** How long a parked message sleeps before checking its turn on its own (promotion normally wakes it). */
+  parkMs?: number;
+  /** This process's local record of deliveries (survives a Redis that lost its data). */
+  journal?: DeliveryJournal;
+  /** Where a delivery that finally failed is reported (the supervisors' chat), per tenant. */
+  supervisorsChat?: (tenant: string) => string | undefined;
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** How long a delivery record is kept: longer than any reminder horizon (a plan year and its 催办 ladder). */
+export const DELIVERED_TTL_SECONDS = 400 * 24 * 3600;
+
+export function deliveredKey(prefix: string, uuid: string): string {
+  return `${prefix}:delivered:${uuid}`;
+}
+
+/** BullMQ backoff for server and network errors: 1 s, 2 s, 4 s, then 8 s at most, with jitter. */
+export function cappedBackoff(attemptsMade: number): number {
+  return Math.round(Math.min(8_000, 1000 * 2 ** Math.max(0, attemptsMade - 1)) * (0.5 + Math.random() * 0.5));
 }
 
 /** Lark codes that mean "this bot may not post in this chat": not retried, binding flagged. */
 export const PERMISSION_CODES = new Set([230002, 230027, 232009, 232011]);
 
-export type DeliveryOutcome = { status: 'sent'; result: unknown };
+export type DeliveryOutcome = { status: 'sent'; result: unknown } | { status: 'already-delivered' };
 
 const MAX_WAIT_MS = 5 * 60_000;
 
@@ -69,9 +92,7 @@ function backoffMs(n: number, windowMs: number): number {
   return Math.round(base * (0.5 + Math.random() * 0.5));
 }
 
-const FINISHED = new Set(['completed', 'failed', 'unknown']);
-
-export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Queue, 'getJobState'>) {
+export function createDeliveryProcessor(deps: DeliveryWorkerDeps, queue: Queue<DeliveryJobData>) {
   const prefix = deps.prefix ?? DEFAULT_PREFIX;
   const limits = { ...LARK_LIMITS, ...deps.limits };
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -80,27 +101,43 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Q
   const chatBlock = (chatId: string) => `${prefix}:delivery-limit:blocked:${chatId}`;
   const log = deps.log.child({ component: 'delivery' });
   const maxWaits = deps.maxRateLimitWaits ?? 50;
-  const maxTurnWaitMs = deps.maxTurnWaitMs ?? 30_000;
+  const maxServerWaits = deps.maxServerErrorWaits ?? 5;
+  const order = deliveryOrder(queue, deps.redis, prefix, deps.parkMs);
+  const serverErrors = `${prefix}:delivery-limit:server-errors`;
+  // Deliveries this process is sending now: a job brought back by a Redis that restarted from an older
+  // snapshot may run again while its first run is still sending; the second waits and then sees the record.
+  const sending = new Map<string, Promise<void>>();
 
-  /**
-   * Wait until `jobId` heads its chat's order set. Earlier entries whose job is
-   * finished or gone are dropped; true = our turn (or the message was not
-   * recorded, so has no place to keep), false = waited too long.
-   */
-  async function awaitTurn(orderKey: string, jobId: string): Promise<boolean> {
-    const deadline = Date.now() + maxTurnWaitMs;
-    for (let i = 0; i < 100_000; i++) {
-      const [head] = await deps.redis.zrange(orderKey, '0', '0');
-      if (head === undefined || head === jobId) return true;
-      if ((await deps.redis.zscore(orderKey, jobId)) === null) return true;
-      if (FINISHED.has(await states.getJobState(head))) {
-        await deps.redis.zrem(orderKey, head);
-        continue;
-      }
-      if (Date.now() > deadline) return false;
-      await sleep(Math.min(200, 20 + i * 10));
-    }
-    return false;
+  /** Tell the supervisors what could not be delivered (once per delivery; never about their own chat). */
+  async function reportFailure(d: DeliveryJobData, reason: string): Promise<void> {
+    const sup = deps.supervisorsChat?.(d.tenant);
+    if (!sup || sup === d.chatId) return;
+    const title = d.reply.title ? `“${d.reply.title}”` : '一条消息';
+    await enqueueDeliveries(
+      queue,
+      deps.redis,
+      [
+        {
+          data: {
+            v: 1,
+            tenant: d.tenant,
+            chatId: sup,
+            ref: `undelivered:${d.uuid}`,
+            uuid: `dub-f-${d.uuid.slice(-40)}`,
+            reply: {
+              title: '消息未能送达',
+              tone: 'red',
+              blocks: [
+                { kind: 'text', text: `${title}没能发到群 ${d.chatId}。` },
+                { kind: 'fields', items: [{ label: '原因', value: reason }, { label: '关于', value: d.ref }] },
+                { kind: 'note', text: '常见原因：机器人已被移出该群或没有发言权限。请把督办重新拉进群，或在该群重新 /绑定。' },
+              ],
+            },
+          },
+        },
+      ],
+      prefix,
+    ).catch((e: unknown) => log.error({ event: 'delivery.report_failed', ref: d.ref, chatId: d.chatId, err: String(e) }, 'could not tell the supervisors'));
   }
 
   // The margin is absolute: it covers network jitter, which does not shrink with the windows.
@@ -118,7 +155,7 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Q
     },
   ];
 
-  return async function deliver(job: Job<DeliveryJobData>, token?: string): Promise<DeliveryOutcome> {
+  async function deliver(job: Job<DeliveryJobData>, token?: string): Promise<DeliveryOutcome> {
     const parsed = DeliveryJobData.safeParse(job.data);
     if (!parsed.success) {
       log.error({ event: 'delivery.bad_payload', jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, 'malformed delivery job');
@@ -127,19 +164,39 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Q
     }
     const d = parsed.data;
     const ctx = { jobId: job.id, ref: d.ref, chatId: d.chatId, tenant: d.tenant, attempt: job.attemptsMade + 1 };
-    const orderKey = deliveryOrderKey(prefix, d.chatId);
-    const done = () => deps.redis.zrem(orderKey, job.id!);
-
-    if (!(await awaitTurn(orderKey, job.id!))) {
-      // An earlier message of this chat is still pending (retrying, or queued behind us): give the slot back.
-      log.info({ event: 'delivery.waiting_turn', ...ctx }, 'earlier message of this chat still pending; delaying');
-      await job.moveToDelayed(Date.now() + 1000, token);
-      throw new DelayedError();
+    // Parked (DelayedError) unless it heads its chat: no slot is held while an earlier message waits.
+    await order.takeTurn(d.chatId, job, token);
+    const done = async () => {
+      await order.finish(d.chatId, job.id!);
+    };
+    for (let i = 0; i < 100 && sending.has(d.uuid); i++) await sending.get(d.uuid);
+    let sent!: () => void;
+    sending.set(d.uuid, new Promise<void>((r) => (sent = r)));
+    try {
+      return await sendOnce(job, d, ctx, done);
+    } finally {
+      sending.delete(d.uuid);
+      sent();
     }
+  }
+
+  async function sendOnce(job: Job<DeliveryJobData>, d: DeliveryJobData, ctx: Record<string, unknown>, done: () => Promise<void>): Promise<DeliveryOutcome> {
+    if (deps.journal?.has(d.uuid) || (await deps.redis.exists(deliveredKey(prefix, d.uuid)))) {
+      // Queued again by a reconcile after it went out: nothing to send.
+      log.info({ event: 'delivery.already_delivered', ...ctx }, 'already delivered; not sent again');
+      await done();
+      return { status: 'already-delivered' };
+    }
+    const giveUp = async (reason: string, err: Error): Promise<never> => {
+      await done();
+      await reportFailure(d, reason);
+      throw err;
+    };
 
     const blocks = [appBlock, chatBlock(d.chatId)];
     const lims = limitsFor(d.chatId);
     const [perSecondKey, perMinuteKey, perChatKey] = lims.map((l) => l.key) as [string, string, string];
+    let serverWaits = 0;
     for (let waits = 0; waits <= maxWaits; waits++) {
       const slot = await limiter.reserve(lims, MAX_WAIT_MS, blocks);
       if (!slot.ok) throw new Error(`no send slot within ${MAX_WAIT_MS} ms (needs ${slot.waitMs} ms)`);
@@ -152,11 +209,9 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Q
         await limiter.release([perSecondKey, perMinuteKey, perChatKey], slot.member);
         continue;
       }
+      let result: unknown;
       try {
-        const result = await deps.send(d.chatId, d.reply, d.uuid);
-        await done();
-        log.info({ event: 'delivery.sent', ...ctx, rateLimitWaits: waits }, 'message delivered');
-        return { status: 'sent', result };
+        result = await deps.send(d.chatId, d.reply, d.uuid);
       } catch (thrown) {
         const e = fromThrown('im.message.create', thrown);
         if (isRateLimited(e)) {
@@ -175,40 +230,59 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps, states: Pick<Q
         if (PERMISSION_CODES.has(e.code)) {
           const flagged = deps.bindings ? await deps.bindings.flag(d.tenant, d.chatId, e.code, e.larkMsg || 'no permission') : false;
           log.error({ event: 'delivery.forbidden', ...ctx, ...e.toLog(), flagged }, 'bot may not post in this chat; not retried');
-          await done();
-          throw new UnrecoverableError(`forbidden: ${e.message}`);
+          return giveUp(`机器人无权在该群发言（飞书错误码 ${e.code}）`, new UnrecoverableError(`forbidden: ${e.message}`));
         }
         if (e.status >= 500 || (e.status === 0 && e.code === 0)) {
-          log.warn({ event: 'delivery.retry', ...ctx, ...e.toLog() }, 'server or network error; will retry with backoff');
+          // Lark is failing for everyone, most likely: all senders pause together (short, growing), then probe.
+          await limiter.release([perSecondKey, perMinuteKey, perChatKey], slot.member);
+          const n = Number(await deps.redis.incr(serverErrors));
+          await deps.redis.pexpire(serverErrors, 60_000);
+          const ms = Math.min(1_000, 100 * 2 ** Math.min(4, n - 1));
+          await limiter.blockUntil(appBlock, Date.now() + ms, [perSecondKey, perMinuteKey]);
+          serverWaits += 1;
+          const last = serverWaits > maxServerWaits;
+          log.warn({ event: 'delivery.retry', ...ctx, ...e.toLog(), waitMs: ms, inProcess: !last }, 'server or network error; retrying');
+          if (!last) continue;
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) return giveUp(`飞书多次返回服务器错误（${e.status || '网络'}）`, e);
           throw e;
         }
         // Any other answer (bad parameter, content too large…) will not change on retry.
         log.error({ event: 'delivery.rejected', ...ctx, ...e.toLog() }, 'message rejected; not retried');
-        await done();
-        throw new UnrecoverableError(`rejected: ${e.message}`);
+        return giveUp(`飞书拒绝了这条消息（错误码 ${e.code}）`, new UnrecoverableError(`rejected: ${e.message}`));
       }
+      // Sent. Bookkeeping failures (Redis away) are not send failures: the job is retried and finds the record.
+      deps.journal?.add(d.uuid);
+      await deps.redis.set(deliveredKey(prefix, d.uuid), String(Date.now()), 'EX', DELIVERED_TTL_SECONDS);
+      await deps.redis.del(serverErrors);
+      await done();
+      log.info({ event: 'delivery.sent', ...ctx, rateLimitWaits: waits }, 'message delivered');
+      return { status: 'sent', result };
     }
     throw new Error(`still rate limited after ${maxWaits} waits`);
-  };
+  }
+
+  return deliver;
 }
 
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJobData, DeliveryOutcome> {
-  const limits = { ...LARK_LIMITS, ...deps.limits };
-  // Reads job states for the order check; shares the worker's connection.
-  const states = new Queue(DELIVERY_QUEUE, { connection: deps.connection, prefix: deps.prefix ?? DEFAULT_PREFIX });
-  const worker = new Worker<DeliveryJobData, DeliveryOutcome>(DELIVERY_QUEUE, createDeliveryProcessor(deps, states), {
+  // Reads job states and promotes the next message of a chat; shares the worker's connection.
+  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: deps.connection, prefix: deps.prefix ?? DEFAULT_PREFIX });
+  // No BullMQ rate limiter: the reservations are exact, and parked messages waking to check their
+  // turn must not use up a coarse per-window allowance meant for sends.
+  const worker = new Worker<DeliveryJobData, DeliveryOutcome>(DELIVERY_QUEUE, createDeliveryProcessor(deps, queue), {
     connection: deps.connection,
+    // A replica that dies mid-send: its messages run again elsewhere within ~15 s (the uuid keeps them single).
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
+    maxStalledCount: 10,
+    settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
     ...deps.workerOptions,
     prefix: deps.prefix ?? DEFAULT_PREFIX,
     concurrency: deps.concurrency ?? 8,
-    // Coarse guard so idle workers stop pulling jobs they would only sleep on; exact limits are the reservations above.
-    // Twice the send rate: this is a fixed window, so at exactly the send rate any window a worker spent waiting
-    // (turn, 429, slow send) is lost for good and the sustained rate falls well short of the limit.
-    limiter: { max: 2 * limits.perSecond, duration: Math.max(1, Math.round(1000 * limits.windowScale)) },
   });
   worker.on('error', (err) => deps.log.error({ event: 'delivery.worker_error', err: err.message }, 'delivery worker error'));
   worker.on('closed', () => {
-    void states.close().catch(() => undefined);
+    void queue.close().catch(() => undefined);
   });
   return worker;
 }

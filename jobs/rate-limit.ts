@@ -63,9 +63,10 @@ if t - now > maxWait then return {0, t - now} end
 for i = nb + 1, #KEYS do
   local window = tonumber(ARGV[3 + (i - nb) * 3])
   redis.call('ZADD', KEYS[i], t, t .. '-' .. ARGV[3])
-  redis.call('PEXPIRE', KEYS[i], (t - now) + window + 1000)
+  redis.call('PEXPIRE', KEYS[i], math.ceil((t - now) + window + 1000))
 end
-return {1, t, table.concat(seen, '|'), t .. '-' .. ARGV[3]}
+-- Spacings like 1000/30 make t fractional: PEXPIRE and the integer reply need whole ms (rounded up: never early).
+return {1, math.ceil(t), table.concat(seen, '|'), t .. '-' .. ARGV[3]}
 `;
 
 // KEYS[1..nb] = block keys, KEYS[nb+1..] = limit zsets; ARGV[1] = member, ARGV[2] = now ms, ARGV[3] = nb.

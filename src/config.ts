@@ -47,7 +47,11 @@ export interface Config {
     autostart: boolean;
     /** BullMQ key prefix; braces make it a Cluster hash tag so a queue's keys share a slot. */
     queuePrefix: string;
+    /** Refuse to start when Redis has append-only persistence off (otherwise: a loud warning). */
+    requireAof: boolean;
   };
+  /** How long a stop (SIGTERM/SIGINT) may take before the process exits regardless. */
+  shutdownSeconds: number;
   plans: {
     /** Paths or globs as written (relative to the working directory); see expandPlanFiles(). */
     files: string[];
@@ -124,6 +128,8 @@ export const ENV_EXAMPLES: Readonly<Record<string, string>> = {
   QUEUE_PREFIX: '{duban}',
   REQUIRE_LARK: 'true',
   DEMO_TODAY: '2022-07-05',
+  REDIS_REQUIRE_AOF: 'true',
+  SHUTDOWN_TIMEOUT_SECONDS: '8',
 };
 
 const LARK_DOMAINS: Record<string, string> = {
@@ -313,6 +319,8 @@ export const envSchema = z.object({
       return v;
     })
     .default('auto'),
+  REDIS_REQUIRE_AOF: boolFlag.default(false),
+  SHUTDOWN_TIMEOUT_SECONDS: intIn(1, 600).default(8),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -405,7 +413,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.REDIS_CLUSTER_NODES === undefined ? {} : { clusterNodes: e.REDIS_CLUSTER_NODES }),
       autostart: e.REDIS_AUTOSTART,
       queuePrefix: e.QUEUE_PREFIX,
+      requireAof: e.REDIS_REQUIRE_AOF,
     },
+    shutdownSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     plans: { files: e.PLAN_FILES, unitsFile: e.UNITS_FILE },
     holidays: { noticeFiles: e.HOLIDAY_NOTICE_FILES },
     lark,

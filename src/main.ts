@@ -155,7 +155,7 @@ async function main(): Promise<number> {
     commands: builtinCommands.map((c) => (c.name === importCommand.name ? importCommand : c.name === holidaysCommand.name ? holidaysCommand : c)),
     clock,
     log,
-    ...(progress ? { roleOf: (m) => progress.roleOf(m), progress: progress.services } : {}),
+    ...(progress ? { roleOf: (m) => progress.roleOf(m), progress: progress.services, buttons: progress.buttons } : {}),
     files: consoleMode
       ? dirFileSink(config.dataDir)
       : larkFileSink({

@@ -27,7 +27,8 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.lark).toBeUndefined();
     expect('lark' in c).toBe(true);
-    expect(c.redis).toEqual({ sentinelName: 'mymaster', autostart: true, queuePrefix: '{duban}' });
+    expect(c.redis).toEqual({ sentinelName: 'mymaster', autostart: true, queuePrefix: '{duban}', requireAof: false });
+    expect(c.shutdownSeconds).toBe(8);
     expect(c.plans).toEqual({ files: ['seeds/*.txt'], unitsFile: 'seeds/units.yaml' });
     expect(c.http.port).toBe(3000);
     expect(c.logLevel).toBe('info');

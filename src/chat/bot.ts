@@ -4,8 +4,9 @@ import { toReply, type Context, type Plans } from './context.js';
 import { usageReply } from './help.js';
 import { MAX_INPUT_CHARS, route } from './route.js';
 import { ROLE_LABEL, roleAtLeast } from './roles.js';
-import type { Bot, Clock, IncomingMessage, Logger, Outbox, Reply, Role } from './types.js';
+import type { Bot, ButtonPress, ButtonResult, Clock, InboundEvent, IncomingMessage, Logger, Outbox, Reply, Role } from './types.js';
 import type { ProgressServices } from '../progress/services.js';
+import { onceScoped } from '../progress/store.js';
 import type { FileSink } from '../summary/file-sink.js';
 
 export interface BotDeps {
@@ -21,7 +22,16 @@ export interface BotDeps {
   progress?: ProgressServices;
   /** Where /台账 puts its Excel file; without it the command explains how to export from the CLI. */
   files?: FileSink;
+  /** What pressing a button does, by the button's `action` (see src/progress/buttons.ts). */
+  buttons?: Readonly<Record<string, ButtonRun>>;
 }
+
+/** One button action: the press (already verified by the adapter), the plans now, the services. */
+export type ButtonRun = (press: ButtonPress, ctx: { plans: Plans; clock: Clock; log: Logger; progress?: ProgressServices }) => Promise<ButtonResult>;
+
+export const NON_TEXT_NOTE = '目前只能识别文字消息，请直接输入文字，例如“/帮助”。';
+
+const STALE_BUTTON: ButtonResult = { toast: { type: 'info', text: '该按钮已失效。' } };
 
 /** A local terminal user owns the machine the bot runs on; remote senders prove nothing by default. */
 async function defaultRoleOf(message: IncomingMessage): Promise<Role> {
@@ -41,7 +51,27 @@ export function createBot(deps: BotDeps): Bot {
   const roleOf = deps.roleOf ?? defaultRoleOf;
   const plansNow = typeof deps.plans === 'function' ? deps.plans : () => deps.plans as Plans;
 
-  return {
+  async function press(e: ButtonPress): Promise<ButtonResult> {
+    const action = typeof e.value.action === 'string' ? e.value.action : '';
+    const run = deps.buttons && Object.hasOwn(deps.buttons, action) ? deps.buttons[action] : undefined;
+    const log = deps.log.child({ platform: e.platform, chatId: e.chatId, eventId: e.id, button: action });
+    if (!run) {
+      log.warn({ event: 'bad-input', reason: 'unknown-button' }, 'button not ours');
+      return STALE_BUTTON;
+    }
+    try {
+      // A press may be handled again after a crash: what it records is keyed by the press.
+      const progress = deps.progress && { ...deps.progress, store: onceScoped(deps.progress.store, `${e.platform}:${e.id}`) };
+      return await run(e, { plans: plansNow(), clock: deps.clock, log, ...(progress ? { progress } : {}) });
+    } catch (err) {
+      log.error({ event: 'handler-error', err }, 'button failed');
+      return { toast: { type: 'error', text: '抱歉，处理这条消息时出错了，请稍后再试。' } };
+    }
+  }
+
+  const bot: Bot = {
+    press,
+
     async handle(message: IncomingMessage, out: Outbox): Promise<void> {
       const log = deps.log.child({
         platform: message.platform,
@@ -102,7 +132,7 @@ export function createBot(deps: BotDeps): Bot {
           const clog = log.child({ command: command.name });
           clog.info({ event: 'command', via, argsLength: [...args].length }, 'command');
           const ctx: Context = { message, args, via, reply: send, plans: plansNow(), clock: deps.clock, log: clog, role, commands };
-          if (deps.progress) ctx.progress = deps.progress;
+          if (deps.progress) ctx.progress = out.idempotencyKey ? { ...deps.progress, store: onceScoped(deps.progress.store, out.idempotencyKey) } : deps.progress;
           if (deps.files) ctx.files = deps.files;
           try {
             await command.run(ctx);
@@ -115,4 +145,31 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
   };
+  return bot;
+}
+
+/**
+ * The one entry for every inbound event, whatever the platform: a menu click
+ * is the command it stands for in the user's p2p chat, joining a chat is
+ * "/帮助" there, a button goes to the bot's `press`. Returns a button's answer.
+ */
+export async function handleEvent(bot: Bot, e: InboundEvent, out: Outbox): Promise<ButtonResult | undefined> {
+  switch (e.kind) {
+    case 'message':
+      if (e.message.unsupported) await out.reply({ blocks: [{ kind: 'text', text: NON_TEXT_NOTE }] });
+      else await bot.handle(e.message, out);
+      return undefined;
+    case 'menu': {
+      const m: IncomingMessage = { platform: e.platform, tenant: e.tenant, chatId: e.senderId, chatType: 'p2p', senderId: e.senderId, text: e.command, mentionsBot: true, messageId: e.id };
+      if (e.senderName) m.senderName = e.senderName;
+      await bot.handle(m, out);
+      return undefined;
+    }
+    case 'joined':
+      // The greeting is the bot's own answer to "/帮助" in that chat, so it never drifts from the help text.
+      await bot.handle({ platform: e.platform, tenant: e.tenant, chatId: e.chatId, chatType: 'group', senderId: e.operatorId, text: '/帮助', mentionsBot: true, messageId: e.id }, out);
+      return undefined;
+    case 'button':
+      return bot.press ? bot.press(e) : STALE_BUTTON;
+  }
 }

@@ -1,29 +1,33 @@
-import type { Queue } from 'bullmq';
-import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Plans } from '../chat/context.js';
+import type { Ledger } from '../plan/schema.js';
 import type { ReminderConfigInput } from '../reminders/types.js';
-import { planReminderJobs } from '../../jobs/plan-reminders.js';
-import type { ReminderJobData } from '../../jobs/reminder-queue.js';
 import type { ReplanSummary } from './registry.js';
 
 /**
  * Re-plan reminders for every tenant from the plans as they are now: what
  * services.ts runs at start-up, every hour, and as the registry's hook after
  * each plan load, so a moved deadline moves its jobs and a removed task's
- * jobs go. Each tenant's sync is idempotent and lease-guarded
- * (jobs/plan-reminders.ts), so replicas may all run it.
+ * jobs go. Each tenant's sync is idempotent and lease-guarded; it is a port
+ * (in production jobs/plan-reminders.ts planReminderJobs on the reminder
+ * queue), so this file knows no queue.
  */
+
+/** What one tenant's sync is given, and what it reports back. */
+export interface TenantPlan {
+  tenant: string;
+  ledger: Ledger;
+  config: Omit<ReminderConfigInput, 'tenant'>;
+  resolveUnit: (name: string) => string | undefined;
+}
+export type SyncTenant = (input: TenantPlan) => Promise<{ tenant: string; added: number; recreated: number; changed: number; removed: number }>;
 
 export interface ReplanDeps {
   plans: () => Plans;
   tenants: () => Promise<string[]>;
-  queue: Queue<ReminderJobData>;
-  redis: Redis | Cluster;
-  prefix: string;
+  sync: SyncTenant;
   config: Omit<ReminderConfigInput, 'tenant'>;
   log: Logger;
-  now?: () => Date;
 }
 
 export function createReplan(deps: ReplanDeps): () => Promise<ReplanSummary> {
@@ -31,10 +35,7 @@ export function createReplan(deps: ReplanDeps): () => Promise<ReplanSummary> {
     const plans = deps.plans();
     const total: ReplanSummary = { tenants: 0, added: 0, changed: 0, removed: 0 };
     for (const tenant of await deps.tenants()) {
-      const report = await planReminderJobs(
-        { tenant, ledger: plans.ledger, config: deps.config, resolveUnit: (name) => plans.units.entryOf(name)?.entry.name },
-        { queue: deps.queue, redis: deps.redis, log: deps.log, prefix: deps.prefix, ...(deps.now ? { now: deps.now } : {}) },
-      );
+      const report = await deps.sync({ tenant, ledger: plans.ledger, config: deps.config, resolveUnit: (name) => plans.units.entryOf(name)?.entry.name });
       deps.log.info({ evt: 'reminders_planned', ...report }, 'reminders planned');
       total.tenants += 1;
       total.added += report.added + report.recreated;

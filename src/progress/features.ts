@@ -1,13 +1,13 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createCardActionHook } from '../adapters/lark/card-actions.js';
-import type { CardActionHook } from '../adapters/lark/dispatch.js';
 import { createAuditLog, type AuditLog } from '../audit/log.js';
+import type { ButtonRun } from '../chat/bot.js';
 import type { Plans } from '../chat/context.js';
 import type { IncomingMessage, Reply, Role } from '../chat/types.js';
 import { reminderSettings } from '../reminders/config.js';
 import { createRoleResolver, type RoleResolver } from '../roles/resolve.js';
 import { createBindingStore, type BindingStore } from '../store/bindings.js';
+import { cardButtons } from './buttons.js';
 import { createCardRefs, withCardRefs, type CardRefs } from './card-refs.js';
 import { isDoneFromStore } from './is-done.js';
 import { createBackground, type Notifier, type ProgressServices } from './services.js';
@@ -18,8 +18,7 @@ import { createProgressStore, type RedisProgressStore } from './store.js';
  * src/main.ts / src/services.ts:
  *
  *   const progress = createProgressFeatures({ redis: conns.client, config, messenger, plans, log });
- *   const bot = createBot({ plans, clock, log, roleOf: progress.roleOf, progress: progress.services });
- *   await startLark({ …, bot, onCardAction: progress.onCardAction });
+ *   const bot = createBot({ plans, clock, log, roleOf: progress.roleOf, progress: progress.services, buttons: progress.buttons });
  *   createReminderWorker({ …, isDone: progress.isDone });
  *   createDeliveryWorker({ …, send: progress.withCardRefs(messenger.sendToChat) });
  *
@@ -53,7 +52,8 @@ export interface ProgressFeaturesDeps {
 export interface ProgressFeatures {
   services: ProgressServices;
   roleOf(message: IncomingMessage): Promise<Role>;
-  onCardAction: CardActionHook;
+  /** The card buttons (progress, confirm, return), for createBot's `buttons`. */
+  buttons: Readonly<Record<string, ButtonRun>>;
   isDone: (taskId: string, unit: string, reminder?: { tenant: string }) => Promise<boolean>;
   store: RedisProgressStore;
   audit: AuditLog;
@@ -130,7 +130,7 @@ export function createProgressFeatures(deps: ProgressFeaturesDeps): ProgressFeat
   return {
     services,
     roleOf: (message) => roles.roleOf(message),
-    onCardAction: createCardActionHook({ services, plans: plansNow, log, ...(deps.now ? { now: deps.now } : {}) }),
+    buttons: cardButtons(),
     isDone: isDoneFromStore(store, deps.tenant, () => plansNow().units),
     store,
     audit,

@@ -2,7 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { reduceEvent } from './state.js';
-import { progressKey, type ProgressEvent, type ProgressStore, type TaskProgress } from './types.js';
+import { progressKey, type AppendOptions, type ProgressEvent, type ProgressStore, type TaskProgress } from './types.js';
 
 /**
  * The progress log in Redis Streams: one stream per tenant, appended with
@@ -88,6 +88,19 @@ local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV))
 redis.call('RPUSH', KEYS[2], id)
 return id
 `;
+
+// KEYS[1] stream, KEYS[2] task index, KEYS[3] once key; ARGV[1] once ttl s, then field/value pairs.
+const APPEND_ONCE = `
+local prev = redis.call('GET', KEYS[3])
+if prev then return prev end
+local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+redis.call('RPUSH', KEYS[2], id)
+redis.call('SET', KEYS[3], id, 'EX', ARGV[1])
+return id
+`;
+
+/** Idempotency keys outlive any retry of an inbound event (Lark re-pushes for ~7 h; the inbox keeps jobs 8 h). */
+export const ONCE_TTL_SECONDS = 2 * 24 * 3600;
 
 type RawEntry = [id: string, fields: string[]];
 
@@ -196,9 +209,11 @@ export function createProgressStore(redis: Redis | Cluster, opts: ProgressStoreO
   }
 
   return {
-    async append(event) {
+    async append(event, opts = {}) {
       const e = check(event);
-      const id = (await redis.eval(APPEND, 2, streamKey(e.tenant), taskKey(e.tenant, e.taskId), ...fieldsOf(e))) as string;
+      const id = opts.once
+        ? ((await redis.eval(APPEND_ONCE, 3, streamKey(e.tenant), taskKey(e.tenant, e.taskId), `${tag(e.tenant)}:once:${opts.once}`, ONCE_TTL_SECONDS, ...fieldsOf(e))) as string)
+        : ((await redis.eval(APPEND, 2, streamKey(e.tenant), taskKey(e.tenant, e.taskId), ...fieldsOf(e))) as string);
       return { id, ...e };
     },
     async appendMany(list) {
@@ -238,4 +253,19 @@ export function createProgressStore(redis: Redis | Cluster, opts: ProgressStoreO
     events,
     count: (tenant) => redis.xlen(streamKey(tenant)),
   };
+}
+
+/**
+ * The store as one inbound event's handling sees it: its n-th append carries
+ * the idempotency key `<scope>#<n>`, so handling the same event again (the
+ * inbox re-runs it after a crash) records nothing twice.
+ */
+export function onceScoped<S extends ProgressStore>(store: S, scope: string): S {
+  let n = 0;
+  return Object.assign(Object.create(store) as S, {
+    append(event: Omit<ProgressEvent, 'id'>, opts: AppendOptions = {}) {
+      n += 1;
+      return store.append(event, { once: opts.once ?? `${scope}#${n}` });
+    },
+  });
 }

@@ -68,8 +68,17 @@ export interface TaskProgress {
 /** Key of a (task, unit) pair in derived state maps. */
 export const progressKey = (taskId: string, unit: string) => `${taskId}\u0000${unit}`;
 
+export interface AppendOptions {
+  /**
+   * Idempotency key: an append under a key already used returns the event
+   * recorded then and records nothing (an inbound event processed again after
+   * a crash reports once).
+   */
+  once?: string;
+}
+
 export interface ProgressStore {
-  append(event: Omit<ProgressEvent, 'id'>): Promise<ProgressEvent>;
+  append(event: Omit<ProgressEvent, 'id'>, opts?: AppendOptions): Promise<ProgressEvent>;
   /** Oldest first. */
   history(tenant: string, taskId: string, unit?: string): Promise<ProgressEvent[]>;
   /** Every event of a tenant, oldest first (summaries, ledger export). */

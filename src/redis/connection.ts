@@ -139,6 +139,12 @@ export interface DurabilityReport {
   maxmemoryPolicy?: string;
   /** One entry per problem found (also logged at warn). */
   warnings: string[];
+  /**
+   * Append-only persistence is off: a crash loses every write since the last
+   * RDB snapshot (queued reminders, deliveries, reports). Logged at error;
+   * services tell the supervisors' chat, or refuse to start with REDIS_REQUIRE_AOF.
+   */
+  aofOff?: boolean;
 }
 
 async function configGet(redis: AnyRedis, key: string): Promise<string | undefined> {
@@ -174,6 +180,14 @@ export async function checkDurability(redis: AnyRedis, log: Logger): Promise<Dur
       'redis persistence is off',
     );
   }
+  const aofOff = appendonly !== undefined && appendonly !== 'yes';
+  if (aofOff) {
+    warnings.push('append-only persistence (AOF) is off: a Redis crash loses queued reminders, deliveries and reports written since the last snapshot');
+    log.error(
+      { evt: 'redis_aof_off', appendonly, save, fix: 'appendonly yes in redis.conf (CONFIG SET appendonly yes; CONFIG REWRITE)' },
+      'redis AOF is off: a crash loses recent writes',
+    );
+  }
   if (maxmemoryPolicy !== undefined && maxmemoryPolicy !== 'noeviction') {
     warnings.push(`maxmemory-policy is ${maxmemoryPolicy}: Redis may evict queue and ledger keys when memory is full`);
     log.warn(
@@ -187,6 +201,7 @@ export async function checkDurability(redis: AnyRedis, log: Logger): Promise<Dur
     ...(save === undefined ? {} : { save }),
     ...(maxmemoryPolicy === undefined ? {} : { maxmemoryPolicy }),
     warnings,
+    aofOff,
   };
 }
 

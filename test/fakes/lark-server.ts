@@ -84,6 +84,8 @@ export interface FakeLark {
   readonly bot: { openId: string; name: string };
   /** Every message accepted (uuid repeats are not recorded twice). */
   readonly sent: SentRecord[];
+  /** Sends that repeated an earlier uuid within its hour: Lark drops them, a fault test counts them as re-sends. */
+  readonly uuidRepeats: Array<{ uuid: string; chatId: string; time: number }>;
   readonly updates: Array<{ messageId: string; content: unknown; time: number }>;
   /** Every accepted upload, with the bytes received. */
   readonly uploads: Array<{ kind: 'image' | 'file'; fields: Record<string, string>; bytes: number; data: Buffer; key: string }>;
@@ -102,6 +104,8 @@ export interface FakeLark {
   readonly downloads: Array<{ messageId: string; fileKey: string; bytes: number }>;
   /** The next `times` requests matching fail with `failure`. */
   failNext(match: { method?: string; path: string | RegExp }, failure: Failure, times?: number): void;
+  /** Every request matching fails with `failure` for the next `ms` milliseconds (an outage, a 429 storm). */
+  failFor(match: { method?: string; path: string | RegExp }, failure: Failure, ms: number): void;
   /** Every issued token becomes invalid (next business call: 99991663). */
   revokeTokens(): void;
   sentTo(chatId: string): SentRecord[];
@@ -433,10 +437,11 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
   const downloads: FakeLark['downloads'] = [];
   const byUuid = new Map<string, { record: SentRecord; at: number }>();
   const sent: SentRecord[] = [];
+  const uuidRepeats: FakeLark['uuidRepeats'] = [];
   const updates: FakeLark['updates'] = [];
   const uploads: FakeLark['uploads'] = [];
   const calls: CallRecord[] = [];
-  const failures: Array<{ method?: string; path: string | RegExp; failure: Failure; left: number }> = [];
+  const failures: Array<{ method?: string; path: string | RegExp; failure: Failure; left: number; until?: number }> = [];
   const windows = new Map<string, number[]>();
   let waiters: Array<() => void> = [];
   let tokenRequests = 0;
@@ -540,7 +545,10 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     const now = Date.now();
     if (uuid) {
       const prev = byUuid.get(uuid);
-      if (prev && now - prev.at < UUID_WINDOW_MS) return messageData(prev.record);
+      if (prev && now - prev.at < UUID_WINDOW_MS) {
+        uuidRepeats.push({ uuid, chatId: input.chatId, time: now });
+        return messageData(prev.record);
+      }
     }
     const parsed = checkContent(input.msgType, input.content);
     const record: SentRecord = {
@@ -762,7 +770,8 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     try {
       const route = routes.find((r) => r.method === method && r.re.test(url.pathname));
       if (!route) bad(404, 'not found', 404);
-      const f = failures.find((x) => x.left > 0 && (!x.method || x.method === method) && (typeof x.path === 'string' ? x.path === url.pathname : x.path.test(url.pathname)));
+      const t = Date.now();
+      const f = failures.find((x) => (x.left > 0 || (x.until !== undefined && t < x.until)) && (!x.method || x.method === method) && (typeof x.path === 'string' ? x.path === url.pathname : x.path.test(url.pathname)));
       if (f) {
         f.left -= 1;
         throw new HttpError(f.failure);
@@ -837,6 +846,7 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     appSecret,
     bot,
     sent,
+    uuidRepeats,
     updates,
     uploads,
     calls,
@@ -856,6 +866,9 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
       return { fileKey };
     },
     downloads,
+    failFor(match, failure, ms) {
+      failures.push({ ...match, failure, left: 0, until: Date.now() + ms });
+    },
     failNext(match, failure, times = 1) {
       failures.push({ ...match, failure, left: times });
     },

@@ -86,7 +86,7 @@ describe('谁牵头 in a group bound to a unit', () => {
   afterAll(async () => {
     await h?.close();
   });
-  const BUTTONS = '可选操作：[已完成] [推进中] [有困难]';
+  const BUTTONS = '可选操作：[1 已完成] [2 推进中] [3 有困难]';
 
   it('the item names the bound unit as a clause lead: the answer offers that unit’s progress buttons', async () => {
     const out = await h.say(TAX, TAX_CHAT, '青山 减税降费谁牵头？');

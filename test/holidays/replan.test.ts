@@ -8,6 +8,7 @@ import { createHolidayStore } from '../../src/holidays/store.js';
 import { silentLogger } from '../../src/log.js';
 import { parsePlan } from '../../src/plan/parse.js';
 import { buildPlans } from '../../src/plans/load.js';
+import { planReminderJobs } from '../../jobs/plan-reminders.js';
 import { createReplan } from '../../src/plans/replan.js';
 import { UnitDirectory } from '../../src/units/directory.js';
 import { createReminderQueue, type ReminderJobData } from '../../jobs/reminder-queue.js';
@@ -40,7 +41,13 @@ describe('loading a notice re-plans the queued reminders', () => {
     const book = createHolidayBook({ store: createHolidayStore(t.redis, { prefix: t.prefix, log }), log });
     await book.load();
     setNoticeProvider(book);
-    const replan = createReplan({ plans: () => plans, tenants: async () => ['tA'], queue, redis: t.redis, prefix: t.prefix, config: {}, log, now: () => NOW });
+    const replan = createReplan({
+      plans: () => plans,
+      tenants: async () => ['tA'],
+      sync: (input) => planReminderJobs(input, { queue, redis: t.redis, log, prefix: t.prefix, now: () => NOW }),
+      config: {},
+      log,
+    });
     book.onChange(() => replan());
 
     await replan();

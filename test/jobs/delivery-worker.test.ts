@@ -109,6 +109,32 @@ describe('delivery worker (real Redis, BullMQ)', () => {
     expect(captured.lines.some((l) => l.event === 'delivery.forbidden' && l.chatId === 'oc_kicked')).toBe(true);
   });
 
+  it('reports a delivery that finally fails to the supervisors\' chat, once', async () => {
+    await bindings.bind('tF', 'oc_gone', '县财政局', 'ou_admin');
+    const fake = new FakeLark();
+    fake.failWith = (_call, chatId) => (chatId === 'oc_gone' ? forbidden(230002) : undefined);
+    const job = await enqueue('tF', 'oc_gone', 'gone-1', { attempts: 3 });
+    start(fake.send, { supervisorsChat: () => 'oc_sup_f' });
+    await waitFor('the report', () => fake.to('oc_sup_f').length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await queue.getJobState(job.id!)).toBe('failed');
+    const [report] = fake.to('oc_sup_f');
+    expect(fake.to('oc_sup_f')).toHaveLength(1);
+    expect(report!.reply.title).toBe('消息未能送达');
+    expect(JSON.stringify(report!.reply.blocks)).toContain('oc_gone');
+  });
+
+  it('sends nothing for a delivery queued again after it went out (a reconcile)', async () => {
+    const fake = new FakeLark();
+    const first = await enqueue('tA', 'oc_again', 'again-1', { removeOnComplete: true });
+    start(fake.send);
+    await waitFor('the first send', () => fake.posted.length >= 1);
+    await waitFor('the job to go', async () => (await queue.getJob(first.id!)) === undefined);
+    await enqueue('tA', 'oc_again', 'again-1');
+    await waitFor('the second job to complete', async () => (await queue.getJobState(first.id!)) === 'completed');
+    expect(fake.calls).toBe(1);
+  });
+
   it('does not retry a parameter error', async () => {
     const fake = new FakeLark();
     fake.failWith = () => new LarkApiError('im.message.create', 230001, 400, 'invalid receive_id');

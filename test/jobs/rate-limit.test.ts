@@ -32,6 +32,25 @@ describe('send-slot reservations (real Redis)', () => {
     expect(slots).toEqual([0, 200, 400, 600, 800, 1050, 1250]);
   });
 
+  it('takes limits whose spacing is not a whole number of ms (30/s, 70/s)', async () => {
+    const now = 1_700_000_000_000;
+    const limiter = createSlotLimiter(t.redis, () => now);
+    for (const perSecond of [30, 70]) {
+      const limit: Limit = { key: `${t.prefix}:frac-${perSecond}`, max: perSecond, windowMs: 1000, spacingMs: 1000 / perSecond };
+      const slots: number[] = [];
+      for (let i = 0; i < perSecond + 2; i++) {
+        const r = await limiter.reserve([limit], 60_000, []);
+        if (!r.ok) throw new Error('no slot');
+        expect(Number.isInteger(r.at)).toBe(true);
+        slots.push(r.at - now);
+      }
+      // Evenly spaced, never early, and the window's allowance is kept.
+      expect(slots[1]).toBe(Math.ceil(1000 / perSecond));
+      expect(slots[perSecond - 1]).toBeLessThanOrEqual(1000);
+      expect(slots.filter((x) => x < 1000)).toHaveLength(perSecond);
+    }
+  });
+
   it('honours every limit at once and a block after a 429', async () => {
     const now = 1_700_000_000_000;
     const limiter = createSlotLimiter(t.redis, () => now);

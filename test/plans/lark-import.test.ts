@@ -15,6 +15,7 @@ import { parsePlan } from '../../src/plan/parse.js';
 import { createPlanLibrary } from '../../src/plans/library.js';
 import { createPlanRegistry, type PlanRegistry } from '../../src/plans/registry.js';
 import { createReplan } from '../../src/plans/replan.js';
+import { planReminderJobs } from '../../jobs/plan-reminders.js';
 import { createProgressFeatures, type ProgressFeatures } from '../../src/progress/features.js';
 import { UnitDirectory } from '../../src/units/directory.js';
 import { commands as builtinCommands } from '../../handlers/index.js';
@@ -24,6 +25,7 @@ import { newMessageId, postEvent, textMessage, type EventContext, webhookOptions
 import { startFakeLark, type FakeLark, type SentRecord } from '../fakes/lark-server.js';
 import { useTestRedis } from '../support/redis.js';
 import { GARBLED, NOW, PLAN_NAME, PLAN_V1, PLAN_V2 } from './fixtures.js';
+import { testInbox } from '../support/inbox.js';
 
 const t = useTestRedis('lark-import');
 const log = silentLogger('debug');
@@ -76,12 +78,9 @@ beforeAll(async () => {
   const replan = createReplan({
     plans: registry.current,
     tenants: async () => [ctx.tenantKey],
-    queue,
-    redis: t.redis,
-    prefix: t.prefix,
+    sync: (input) => planReminderJobs(input, { queue, redis: t.redis, log, prefix: t.prefix, now: () => NOW }),
     config: { time: '09:00', offsets: [7, 3, 1], escalateAfterWorkdays: 3 },
     log,
-    now: () => NOW,
   });
   await replan();
   registry.onReload(() => replan());
@@ -101,7 +100,7 @@ beforeAll(async () => {
   lark = await startLark({
     config: webhookOptions(ctx, fake, `${t.prefix}:`),
     bot,
-    redis: t.redis,
+    inbox: await testInbox(t, log),
     log,
   });
   url = `http://127.0.0.1:${lark.port}/lark/events`;

@@ -115,12 +115,18 @@ describe('checkDurability', () => {
       await c.config('SET', 'save', '');
       await c.config('SET', 'maxmemory-policy', 'allkeys-lru');
       const report = await checkDurability(c, log);
-      expect(report.warnings).toHaveLength(2);
+      expect(report.warnings).toHaveLength(3);
+      expect(report.aofOff).toBe(true);
       const warned = log.lines.filter((l) => l.level === 40).map((l) => l.msg);
       expect(warned).toEqual(['redis persistence is off', 'redis may evict keys']);
-      // An RDB save schedule alone counts as persistence.
+      expect(log.lines.filter((l) => l.level === 50).map((l) => l.evt)).toEqual(['redis_aof_off']);
+      // An RDB save schedule alone is persistence, but AOF off is still said loudly: a crash loses recent writes.
       await c.config('SET', 'save', '3600 1');
       await c.config('SET', 'maxmemory-policy', 'noeviction');
+      const rdbOnly = await checkDurability(c, silentLogger());
+      expect(rdbOnly.warnings).toHaveLength(1);
+      expect(rdbOnly.aofOff).toBe(true);
+      await c.config('SET', 'appendonly', 'yes');
       expect((await checkDurability(c, silentLogger())).warnings).toEqual([]);
     } finally {
       await c.config('SET', 'appendonly', 'yes');

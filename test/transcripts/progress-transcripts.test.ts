@@ -45,13 +45,15 @@ function session(now: string) {
     prefix: `${t.prefix}:s${sessions}`,
     now: clock.now,
   });
-  const bot = createBot({ plans, clock, log, roleOf: features.roleOf, progress: features.services });
+  const bot = createBot({ plans, clock, log, roleOf: features.roleOf, progress: features.services, buttons: features.buttons });
+  // One conversation: buttons shown in one exchange can be pressed in the next.
+  const memory = { buttons: [] };
   return async (inputs: string[]): Promise<string> => {
     const input = new PassThrough();
     const output = new PassThrough();
     let text = '';
     output.on('data', (c: Buffer) => (text += c.toString('utf8')));
-    const done = startConsole({ bot, input, output, log });
+    const done = startConsole({ bot, input, output, log, memory });
     input.end(inputs.map((i) => expandInput(i) + '\n').join(''));
     await done;
     return text;

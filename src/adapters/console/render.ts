@@ -29,7 +29,7 @@ function renderTable(columns: string[], rows: string[][]): string[] {
   return [line(head!), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)];
 }
 
-function renderBlock(block: Block): string[] {
+function renderBlock(block: Block, numbering: { next: number }): string[] {
   switch (block.kind) {
     case 'text':
       return clean(block.text).split('\n');
@@ -46,17 +46,36 @@ function renderBlock(block: Block): string[] {
     case 'divider':
       return [DIVIDER];
     case 'actions':
-      // The terminal cannot click; show what the buttons would offer.
-      return [`可选操作：${block.buttons.map((b) => `[${oneLine(b.label)}]`).join(' ')}`];
+      // Numbered: typing "按 2" (or "[2]", with a note after it) presses the second button.
+      return [`可选操作：${block.buttons.map((b) => `[${numbering.next++} ${oneLine(b.label)}]`).join(' ')}`];
     case 'chart':
       // A terminal draws no charts; the block says what stands in for it.
-      return renderBlock(block.fallback);
+      return renderBlock(block.fallback, numbering);
   }
 }
 
 export function renderText(reply: Reply): string {
   const lines: string[] = [];
   if (reply.title) lines.push(`【${oneLine(reply.title)}】`);
-  for (const block of reply.blocks) lines.push(...renderBlock(block));
+  const numbering = { next: 1 };
+  for (const block of reply.blocks) lines.push(...renderBlock(block, numbering));
   return lines.map((l) => l.trimEnd()).join('\n');
+}
+
+/** The reply's buttons in the order renderText numbers them (1 = first). */
+export function buttonsOf(reply: Reply): Array<{ label: string; value: Record<string, string> }> {
+  const out: Array<{ label: string; value: Record<string, string> }> = [];
+  const walk = (b: Block) => {
+    if (b.kind === 'actions') out.push(...b.buttons.map((x) => ({ label: x.label, value: x.value })));
+    if (b.kind === 'chart') walk(b.fallback);
+  };
+  reply.blocks.forEach(walk);
+  return out;
+}
+
+/** "按 2", "按2", "[2]" with an optional note after it: the button number and the note; undefined otherwise. */
+export function parsePress(line: string): { n: number; note: string } | undefined {
+  const m = /^(?:按\s*(\d{1,3})|\[(\d{1,3})\])(?:\s+([\s\S]*))?$/u.exec(line.trim());
+  if (!m) return undefined;
+  return { n: Number(m[1] ?? m[2]), note: (m[3] ?? '').trim() };
 }

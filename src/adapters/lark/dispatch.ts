@@ -1,56 +1,50 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
-import type { Bot, IncomingMessage, Outbox, Reply } from '../../chat/types.js';
-import type { Dedupe } from '../../store/dedupe.js';
+import { handleEvent } from '../../chat/bot.js';
+import type { Bot, ButtonResult, InboundEvent, Inbox, Outbox, Reply } from '../../chat/types.js';
 import {
   DEFAULT_MENU_COMMANDS,
-  NON_TEXT_NOTE,
   botAddedSchema,
   botMenuSchema,
   cardActionSchema,
-  eventDedupeKey,
   menuCommandText,
-  messageDedupeKey,
   messageReceiveSchema,
+  translateCardAction,
   translateMessage,
-  type CardActionEvent,
 } from './events.js';
-import type { WorkQueue } from './queue.js';
+import { renderCards } from './render-card.js';
 import { sdkLevel, sdkLogger } from './sdk-logger.js';
 import { fitUuid, type LarkMessenger } from './send.js';
 
 /**
- * Event handling shared by webhook and long-connection mode: validate the
- * payload, dedupe the delivery in Redis, queue the work, return at once (Lark
- * allows 3 s). The queued task calls Bot.handle with an Outbox that replies
- * through the messenger with deterministic uuids.
+ * Lark events, webhook and long connection alike: validate the payload,
+ * translate it into the core's InboundEvent, put it in the durable inbox and
+ * return (Lark allows 3 s). Nothing is decided here: the inbox's workers run
+ * `runLarkEvent`, which hands the event to the bot core and sends what it
+ * answers through the messenger with uuids derived from the event.
+ * A button press waits (within the callback budget) for its answer, so the
+ * toast and the updated card come back in the callback response.
  */
 
-export type CardActionHook = (evt: CardActionEvent) => Promise<Record<string, unknown> | undefined | void>;
-
 export interface DispatchDeps {
-  bot: Bot;
-  messenger: LarkMessenger;
-  dedupe: Dedupe;
-  queue: WorkQueue;
+  inbox: Inbox;
   botOpenId: string;
   log: Logger;
   menuCommands?: Readonly<Record<string, string>>;
-  /** Card button callbacks (progress buttons come later). */
-  onCardAction?: CardActionHook;
-  /** Budget for onCardAction before a holding toast is returned. */
+  /** How long a button press waits for its answer before a holding toast is returned. */
   cardActionTimeoutMs?: number;
 }
 
-/** Work could not be queued; the transport answers so that Lark re-pushes. */
+/** The event could not be stored; the transport answers so that Lark re-pushes. */
 export class BackpressureError extends Error {
-  constructor(readonly reason: 'queue_full' | 'dedupe_unavailable') {
+  constructor(readonly reason: 'inbox_unavailable') {
     super(`event not accepted: ${reason}`);
     this.name = 'BackpressureError';
   }
 }
 
 export const HANDLER_ERROR_TEXT = '抱歉，处理这条消息时出错了，请稍后再试。';
+export const DEFAULT_CARD_ACTION_TIMEOUT_MS = 2_500;
 
 const errorReply: Reply = { tone: 'red', blocks: [{ kind: 'text', text: HANDLER_ERROR_TEXT }] };
 
@@ -61,54 +55,31 @@ export interface EventHandlers {
   'card.action.trigger'(data: unknown): Promise<Record<string, unknown>>;
 }
 
+/** A button's answer as the card callback response Lark expects. */
+export function callbackBody(r: ButtonResult | undefined): Record<string, unknown> {
+  if (!r) return {};
+  return {
+    ...(r.toast ? { toast: { type: r.toast.type, content: r.toast.text } } : {}),
+    ...(r.update ? { card: { type: 'raw', data: renderCards(r.update)[0] } } : {}),
+  };
+}
+
 export function createEventHandlers(deps: DispatchDeps): EventHandlers {
   const log = deps.log.child({ component: 'lark-events' });
   const menu = deps.menuCommands ?? DEFAULT_MENU_COMMANDS;
 
-  /** Claim the delivery, then queue it; a duplicate is dropped here. */
-  async function admit(dedupeKey: string, laneKey: string, logFields: Record<string, unknown>, task: () => Promise<void>): Promise<void> {
-    let first: boolean;
+  /** Store the event before Lark gets its 200; a re-push of a stored event is dropped. */
+  async function admit(event: InboundEvent, logFields: Record<string, unknown>): Promise<'accepted' | 'duplicate'> {
+    let res: 'accepted' | 'duplicate';
     try {
-      first = await deps.dedupe.claim(dedupeKey);
+      res = await deps.inbox.accept(event);
     } catch (e) {
-      // Without dedupe a re-push could answer twice: refuse, Lark retries later.
-      log.error({ evt: 'lark_dedupe_unavailable', ...logFields, err: e instanceof Error ? e.message : String(e) }, 'dedupe store unavailable');
-      throw new BackpressureError('dedupe_unavailable');
+      // Not stored, so not acknowledged: Lark pushes it again later.
+      log.error({ evt: 'lark_inbox_unavailable', ...logFields, err: e instanceof Error ? e.message : String(e) }, 'event not stored; asking Lark to re-push');
+      throw new BackpressureError('inbox_unavailable');
     }
-    if (!first) {
-      log.info({ evt: 'lark_duplicate_delivery', ...logFields }, 'duplicate delivery dropped');
-      return;
-    }
-    if (!deps.queue.push(laneKey, task)) {
-      await deps.dedupe.release(dedupeKey).catch(() => undefined);
-      log.warn({ evt: 'lark_queue_full', ...logFields, pending: deps.queue.pending }, 'queue full; asking Lark to re-push');
-      throw new BackpressureError('queue_full');
-    }
-  }
-
-  /** Run the bot; a crash becomes a short apology, never silence. */
-  async function run(msg: IncomingMessage, send: (reply: Reply, idx: number) => Promise<unknown>): Promise<void> {
-    const started = Date.now();
-    let idx = 0;
-    const out: Outbox = {
-      async reply(reply) {
-        const i = idx;
-        idx += 1;
-        await send(reply, i);
-      },
-    };
-    try {
-      await deps.bot.handle(msg, out);
-      log.info({ evt: 'lark_message_done', messageId: msg.messageId, chatId: msg.chatId, replies: idx, ms: Date.now() - started }, 'handled');
-    } catch (e) {
-      log.error(
-        { evt: 'lark_handler_failed', messageId: msg.messageId, chatId: msg.chatId, err: e instanceof Error ? e.message : String(e) },
-        'bot failed on a message',
-      );
-      await send(errorReply, idx).catch((err: unknown) => {
-        log.error({ evt: 'lark_error_reply_failed', messageId: msg.messageId, err: err instanceof Error ? err.message : String(err) }, 'could not send apology');
-      });
-    }
+    if (res === 'duplicate') log.info({ evt: 'lark_duplicate_delivery', ...logFields }, 'duplicate delivery dropped');
+    return res;
   }
 
   function malformed(type: string, issues: unknown): void {
@@ -126,22 +97,14 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
         log.debug({ evt: 'lark_message_ignored', ...fields, reason: t.reason }, 'message ignored');
         return;
       }
-      const dedupeKey = messageDedupeKey(evt.tenant_key ?? evt.sender.tenant_key ?? '', evt.message.message_id);
-      if (t.kind === 'unsupported') {
-        await admit(dedupeKey, evt.message.chat_id, { ...fields, messageType: t.messageType }, async () => {
-          await deps.messenger.replyTo(t.messageId, { blocks: [{ kind: 'text', text: NON_TEXT_NOTE }] }, 0);
-        });
-        return;
-      }
       const msg = t.message;
       // debug: at info, lark_sent and lark_message_done already tell the story of each message.
       log.debug(
         { evt: 'lark_message_in', ...fields, chatType: msg.chatType, tenant: msg.tenant, mentionsBot: msg.mentionsBot, chars: msg.text.length },
         'message received',
       );
-      await admit(dedupeKey, msg.chatId, fields, () =>
-        run(msg, (reply, idx) => deps.messenger.replyTo(msg.messageId, reply, idx)),
-      );
+      // Lark says message_id, not event_id, identifies a message across re-pushes.
+      await admit({ kind: 'message', id: msg.messageId, message: msg }, fields);
     },
 
     async 'application.bot.menu_v6'(data) {
@@ -150,22 +113,19 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       const evt = parsed.data;
       const openId = evt.operator.operator_id.open_id;
       if (!openId) return malformed('application.bot.menu_v6', 'operator without open_id');
-      // A menu click carries no chat: answer in the user's p2p chat, keyed by open_id.
-      const msg: IncomingMessage = {
-        platform: 'lark',
-        tenant: evt.tenant_key ?? '',
-        chatId: openId,
-        chatType: 'p2p',
-        senderId: openId,
-        text: menuCommandText(evt.event_key, menu),
-        mentionsBot: true,
-        messageId: `menu-${evt.event_id}`,
-      };
-      if (evt.operator.operator_name) msg.senderName = evt.operator.operator_name;
       const fields = { eventId: evt.event_id, eventKey: evt.event_key };
       log.info({ evt: 'lark_menu_in', ...fields }, 'bot menu clicked');
-      await admit(eventDedupeKey(evt.event_id), openId, fields, () =>
-        run(msg, (reply, idx) => deps.messenger.sendToUser(openId, reply, fitUuid(`${msg.messageId}-${idx}`))),
+      await admit(
+        {
+          kind: 'menu',
+          id: `menu-${evt.event_id}`,
+          platform: 'lark',
+          tenant: evt.tenant_key ?? '',
+          senderId: openId,
+          ...(evt.operator.operator_name ? { senderName: evt.operator.operator_name } : {}),
+          command: menuCommandText(evt.event_key, menu),
+        },
+        fields,
       );
     },
 
@@ -173,21 +133,11 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       const parsed = botAddedSchema.safeParse(data);
       if (!parsed.success) return malformed('im.chat.member.bot.added_v1', parsed.error.issues.slice(0, 3));
       const evt = parsed.data;
-      // Greeting = the bot's own answer to "/帮助" in that chat, so it never drifts from the help text.
-      const msg: IncomingMessage = {
-        platform: 'lark',
-        tenant: evt.tenant_key ?? '',
-        chatId: evt.chat_id,
-        chatType: 'group',
-        senderId: evt.operator_id?.open_id ?? '',
-        text: '/帮助',
-        mentionsBot: true,
-        messageId: `added-${evt.event_id}`,
-      };
       const fields = { eventId: evt.event_id, chatId: evt.chat_id };
       log.info({ evt: 'lark_bot_added', ...fields }, 'bot added to chat');
-      await admit(eventDedupeKey(evt.event_id), evt.chat_id, fields, () =>
-        run(msg, (reply, idx) => deps.messenger.sendToChat(evt.chat_id, reply, fitUuid(`${msg.messageId}-${idx}`))),
+      await admit(
+        { kind: 'joined', id: `added-${evt.event_id}`, platform: 'lark', tenant: evt.tenant_key ?? '', chatId: evt.chat_id, operatorId: evt.operator_id?.open_id ?? '' },
+        fields,
       );
     },
 
@@ -197,36 +147,90 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
         malformed('card.action.trigger', parsed.error.issues.slice(0, 3));
         return {};
       }
-      const evt = parsed.data;
-      let first: boolean;
-      try {
-        first = await deps.dedupe.claim(eventDedupeKey(evt.event_id));
-      } catch {
-        throw new BackpressureError('dedupe_unavailable');
+      const event = translateCardAction(parsed.data);
+      const fields = { eventId: event.id, type: 'card.action.trigger', chatId: event.chatId };
+      if ((await admit(event, fields)) === 'duplicate') return {};
+      const answer = await deps.inbox.answer(event, deps.cardActionTimeoutMs ?? DEFAULT_CARD_ACTION_TIMEOUT_MS);
+      if (answer === 'pending') {
+        // Stored: it will run; the card is updated by the worker once it has (runLarkEvent).
+        log.warn({ evt: 'lark_card_action_slow', ...fields }, 'card action exceeded its budget');
+        return { toast: { type: 'info', content: '已收到，正在处理。' } };
       }
-      if (!first) {
-        log.info({ evt: 'lark_duplicate_delivery', eventId: evt.event_id, type: 'card.action.trigger' }, 'duplicate card action dropped');
-        return {};
-      }
-      if (!deps.onCardAction) return { toast: { type: 'info', content: '该按钮暂不可用。' } };
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((r) => {
-        timer = setTimeout(() => r('timeout'), deps.cardActionTimeoutMs ?? 2_500);
-      });
-      try {
-        const res = await Promise.race([deps.onCardAction(evt), timeout]);
-        if (res === 'timeout') {
-          log.warn({ evt: 'lark_card_action_slow', eventId: evt.event_id }, 'card action exceeded its budget');
-          return { toast: { type: 'info', content: '已收到，正在处理。' } };
-        }
-        return res ?? {};
-      } catch (e) {
-        log.error({ evt: 'lark_card_action_failed', eventId: evt.event_id, err: e instanceof Error ? e.message : String(e) }, 'card action failed');
-        return { toast: { type: 'error', content: HANDLER_ERROR_TEXT } };
-      } finally {
-        clearTimeout(timer);
-      }
+      return callbackBody(answer);
     },
+  };
+}
+
+export interface RunEventDeps {
+  bot: Bot;
+  messenger: LarkMessenger;
+  log: Logger;
+  cardActionTimeoutMs?: number;
+}
+
+/**
+ * What the inbox's workers run for a Lark event: the bot core, with an
+ * Outbox that answers where the event came from. Reply uuids derive from the
+ * event and the reply's index, so running an event again (a crash after
+ * replying, a retry) sends nothing twice. A crash in the bot becomes a short
+ * apology, never silence; a failed send is thrown for the inbox to retry.
+ */
+export function createLarkEventRunner(deps: RunEventDeps) {
+  const log = deps.log.child({ component: 'lark-events' });
+  const budget = deps.cardActionTimeoutMs ?? DEFAULT_CARD_ACTION_TIMEOUT_MS;
+
+  function sender(e: InboundEvent): (reply: Reply, idx: number) => Promise<unknown> {
+    switch (e.kind) {
+      case 'message':
+        return (reply, idx) => deps.messenger.replyTo(e.message.messageId, reply, idx);
+      case 'menu':
+        return (reply, idx) => deps.messenger.sendToUser(e.senderId, reply, fitUuid(`${e.id}-${idx}`));
+      case 'joined':
+        return (reply, idx) => deps.messenger.sendToChat(e.chatId, reply, fitUuid(`${e.id}-${idx}`));
+      case 'button':
+        return (reply, idx) => deps.messenger.sendToChat(e.chatId, reply, fitUuid(`${e.id}-${idx}`));
+    }
+  }
+
+  return async function runLarkEvent(e: InboundEvent, meta: { acceptedAt: number }): Promise<ButtonResult | undefined> {
+    const started = Date.now();
+    const send = sender(e);
+    let idx = 0;
+    let sendFailed: unknown;
+    const out: Outbox = {
+      idempotencyKey: `lark:${e.id}`,
+      async reply(reply) {
+        const i = idx;
+        idx += 1;
+        try {
+          await send(reply, i);
+        } catch (err) {
+          sendFailed = err;
+          throw err;
+        }
+      },
+    };
+    const fields = {
+      kind: e.kind,
+      ...(e.kind === 'message' ? { messageId: e.message.messageId, chatId: e.message.chatId } : { eventId: e.id, chatId: e.kind === 'menu' ? e.senderId : e.chatId }),
+    };
+    let result: ButtonResult | undefined;
+    try {
+      result = await handleEvent(deps.bot, e, out);
+    } catch (err) {
+      // The handler caught nothing and the cause is a send: let the inbox retry (uuids keep it single).
+      if (sendFailed !== undefined) throw sendFailed;
+      log.error({ evt: 'lark_handler_failed', ...fields, err: err instanceof Error ? err.message : String(err) }, 'bot failed on an event');
+      await send(errorReply, idx);
+      return undefined;
+    }
+    if (sendFailed !== undefined) throw sendFailed;
+    // Answered after the callback returned its holding toast: update the card here.
+    if (e.kind === 'button' && result?.update && e.messageId && Date.now() - meta.acceptedAt > budget) {
+      await deps.messenger.updateCard(e.messageId, result.update);
+    }
+    log.info({ evt: 'lark_message_done', ...fields, replies: idx, ms: Date.now() - started }, 'handled');
+    return result;
   };
 }
 

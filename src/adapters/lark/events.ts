@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { IncomingMessage } from '../../chat/types.js';
+import type { InboundEvent, IncomingMessage } from '../../chat/types.js';
+export { NON_TEXT_NOTE } from '../../chat/bot.js';
 
 /**
  * Lark event payloads as the SDK hands them to handlers: the v2 envelope's
@@ -84,12 +85,9 @@ export const DEFAULT_MENU_COMMANDS: Readonly<Record<string, string>> = {
   whoami: '/我是谁',
 };
 
-export const NON_TEXT_NOTE = '目前只能识别文字消息，请直接输入文字，例如“/帮助”。';
 
 export type Translation =
   | { kind: 'message'; message: IncomingMessage }
-  /** A non-text message addressed to the bot: answer with NON_TEXT_NOTE. */
-  | { kind: 'unsupported'; messageId: string; messageType: string }
   /** Nothing to do (e.g. a message from another bot); `reason` is for the log. */
   | { kind: 'ignore'; reason: string };
 
@@ -112,7 +110,20 @@ export function translateMessage(evt: MessageReceiveEvent, botOpenId: string): T
   if (message.message_type !== 'text') {
     // In groups only answer what was addressed to us, or every shared image gets a note.
     if (chatType === 'group' && !mentionsBot) return { kind: 'ignore', reason: 'non_text_not_addressed' };
-    return { kind: 'unsupported', messageId: message.message_id, messageType: message.message_type };
+    return {
+      kind: 'message',
+      message: {
+        platform: 'lark',
+        tenant: evt.tenant_key ?? sender.tenant_key ?? '',
+        chatId: message.chat_id,
+        chatType,
+        senderId: sender.sender_id?.open_id ?? '',
+        text: '',
+        mentionsBot,
+        messageId: message.message_id,
+        unsupported: message.message_type,
+      },
+    };
   }
   let parsed: unknown;
   try {
@@ -191,4 +202,42 @@ export function messageDedupeKey(tenant: string, messageId: string): string {
 
 export function eventDedupeKey(eventId: string): string {
   return `lark:evt:${eventId}`;
+}
+
+/** The form's fields as Lark sends them; anything else counts as no form. */
+const FormValue = z.record(z.string(), z.unknown());
+const NOTE_FIELD = /^note(?:_\d+)?$/;
+// Control characters (C0, DEL, C1) and bidi overrides: nothing a note needs, several that spoof.
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** Longest note taken from a card's text box (the card's box stops at the same length). */
+export const NOTE_MAX = 500;
+
+/**
+ * The text typed into the card's box: `note`, or `note_<n>` on a card with
+ * several forms (only the submitting form's fields arrive). Whitespace runs
+ * (newlines included) become one space; at most `max` characters.
+ */
+export function noteFromForm(formValue: unknown, max = NOTE_MAX): string {
+  const parsed = FormValue.safeParse(formValue);
+  if (!parsed.success) return '';
+  const key = Object.keys(parsed.data).find((k) => NOTE_FIELD.test(k) && typeof parsed.data[k] === 'string');
+  if (!key) return '';
+  const text = (parsed.data[key] as string).replace(/\s+/g, ' ').replace(UNSAFE_CHARS, '').trim();
+  return [...text].slice(0, max).join('').trim();
+}
+
+/** card.action.trigger -> a button event for the core (the value is checked there, by the button's owner). */
+export function translateCardAction(evt: CardActionEvent): Extract<InboundEvent, { kind: 'button' }> {
+  const value = evt.action?.value;
+  return {
+    kind: 'button',
+    id: evt.event_id,
+    platform: 'lark',
+    tenant: evt.tenant_key ?? '',
+    chatId: evt.context?.open_chat_id ?? '',
+    senderId: evt.operator?.open_id ?? '',
+    ...(evt.context?.open_message_id ? { messageId: evt.context.open_message_id } : {}),
+    value: value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {},
+    note: noteFromForm((evt.action as { form_value?: unknown } | undefined)?.form_value),
+  };
 }

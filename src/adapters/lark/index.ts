@@ -1,20 +1,16 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Bot } from '../../chat/types.js';
-import { createRedisDedupe } from '../../store/dedupe.js';
+import type { Bot, ButtonResult, InboundEvent, Inbox } from '../../chat/types.js';
 import { createLarkClient, resolveDomain, type LarkClient } from './client.js';
-import { createDispatcher, createEventHandlers, type CardActionHook } from './dispatch.js';
+import { createDispatcher, createEventHandlers, createLarkEventRunner } from './dispatch.js';
 import { DEFAULT_MENU_COMMANDS } from './events.js';
 import { LarkApiError, fromThrown } from './errors.js';
-import { createWorkQueue } from './queue.js';
 import { createMessenger, type LarkMessenger } from './send.js';
 import { DEFAULT_EVENT_MAX_AGE_SECONDS } from './verify.js';
 import { startWebhook } from './webhook.js';
 import { startWs } from './ws.js';
 
 export type { LarkMessenger } from './send.js';
-export type { CardActionHook } from './dispatch.js';
 
 /** Empty env strings mean "not set". */
 const opt = <T extends z.ZodType>(t: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), t.optional());
@@ -31,10 +27,6 @@ export const larkOptionsSchema = z.object({
   host: opt(z.string()),
   webhookPath: opt(z.string().startsWith('/')),
   eventMaxAgeSeconds: opt(z.coerce.number().positive()),
-  /** Redis key namespace for dedupe keys. */
-  redisPrefix: opt(z.string()),
-  queueConcurrency: opt(z.coerce.number().int().positive()),
-  queueMaxPending: opt(z.coerce.number().int().positive()),
 });
 export type LarkOptions = z.infer<typeof larkOptionsSchema>;
 
@@ -54,7 +46,6 @@ export function parseLarkOptions(config: Record<string, unknown>): LarkOptions {
         host: c.HOST,
         webhookPath: c.WEBHOOK_PATH,
         eventMaxAgeSeconds: c.EVENT_MAX_AGE_SECONDS,
-        redisPrefix: c.REDIS_PREFIX,
       }
     : c;
   const parsed = larkOptionsSchema.safeParse(input);
@@ -70,12 +61,17 @@ export interface StartLarkDeps {
   /** LarkOptions or the app config object with LARK_* fields. */
   config: Record<string, unknown>;
   bot: Bot;
-  /** Shared by every replica: dedupe keys live here. */
-  redis: Redis | Cluster;
+  /**
+   * The durable inbox (jobs/inbox.ts startInbox), built around the adapter's
+   * way of answering an event: events are stored there before Lark is
+   * acknowledged, and its workers run `run`.
+   */
+  inbox: (run: LarkEventRunner) => { inbox: Inbox; stop(timeoutMs?: number): Promise<void> };
   log: Logger;
-  onCardAction?: CardActionHook;
   menuCommands?: Readonly<Record<string, string>>;
 }
+
+export type LarkEventRunner = (event: InboundEvent, meta: { acceptedAt: number }) => Promise<ButtonResult | undefined>;
 
 export interface LarkHandle {
   readonly mode: 'webhook' | 'ws';
@@ -85,7 +81,8 @@ export interface LarkHandle {
   readonly client: LarkClient;
   /** For reminders and reports: send to chats with caller-given uuids. */
   readonly messenger: LarkMessenger;
-  stop(): Promise<void>;
+  /** Stop taking events, then let the inbox finish what it runs (at most timeoutMs; the rest is handed back). */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 const botInfoSchema = z.object({
@@ -129,16 +126,12 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
   const bot = await fetchBotInfo(client, log);
   log.info({ evt: 'lark_bot_identity', botOpenId: bot.openId, botName: bot.name }, 'bot identity loaded');
 
-  const queue = createWorkQueue({ concurrency: o.queueConcurrency, maxPending: o.queueMaxPending, log });
+  const started = deps.inbox(createLarkEventRunner({ bot: deps.bot, messenger, log }));
   const handlers = createEventHandlers({
-    bot: deps.bot,
-    messenger,
-    dedupe: createRedisDedupe(deps.redis, { prefix: o.redisPrefix ?? 'duban:' }),
-    queue,
+    inbox: started.inbox,
     botOpenId: bot.openId,
     log,
     menuCommands: deps.menuCommands ?? DEFAULT_MENU_COMMANDS,
-    onCardAction: deps.onCardAction,
   });
   const dispatcher = createDispatcher(handlers, log);
 
@@ -159,10 +152,10 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
       botOpenId: bot.openId,
       client,
       messenger,
-      async stop() {
+      async stop(timeoutMs) {
         await server.close();
-        const drained = await queue.drain(10_000);
-        log.info({ evt: 'lark_stopped', drained }, 'lark adapter stopped');
+        await started.stop(timeoutMs);
+        log.info({ evt: 'lark_stopped' }, 'lark adapter stopped');
       },
     };
   }
@@ -173,10 +166,10 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
     botOpenId: bot.openId,
     client,
     messenger,
-    async stop() {
+    async stop(timeoutMs) {
       ws.close();
-      const drained = await queue.drain(10_000);
-      log.info({ evt: 'lark_stopped', drained }, 'lark adapter stopped');
+      await started.stop(timeoutMs);
+      log.info({ evt: 'lark_stopped' }, 'lark adapter stopped');
     },
   };
 }

@@ -56,6 +56,6 @@ describe('renderText', () => {
 
   it('shows buttons as text since a terminal cannot click', () => {
     const text = renderText({ blocks: [{ kind: 'actions', buttons: [{ label: '确认办结', value: { a: '1' } }] }] });
-    expect(text).toBe('可选操作：[确认办结]');
+    expect(text).toBe('可选操作：[1 确认办结]');
   });
 });

@@ -18,10 +18,11 @@ import { reminderReply } from '../../../src/reminders/message.js';
 import { planReminders } from '../../../src/reminders/plan.js';
 import { checkCard, startFakeLark, type FakeLark, type SentRecord } from '../../fakes/lark-server.js';
 import { cardAction, postEvent, textMessage, type EventContext, webhookOptions } from '../../fakes/lark-events.js';
-import { noteFromForm } from '../../../src/adapters/lark/card-actions.js';
+import { NOTE_MAX, noteFromForm } from '../../../src/adapters/lark/events.js';
 import { fixturePlans } from '../../chat/fixtures.js';
 import { ADMIN, CHATS, LOBBY, OUTSIDER, SUP, SUP_CHAT, TAX, TAX_CHAT, cardText } from '../../progress/harness.js';
 import { useTestRedis } from '../../support/redis.js';
+import { testInbox } from '../../support/inbox.js';
 
 const t = useTestRedis('card-actions');
 const ctx: EventContext = { appId: 'cli_a1b2c3d4e5f60718', tenantKey: 'tenant-p', verificationToken: 'vt-progress', encryptKey: 'ek-progress' };
@@ -47,13 +48,12 @@ beforeAll(async () => {
     prefix: t.prefix,
     now: () => now,
   });
-  const bot = createBot({ plans, clock: { now: () => now }, log, roleOf: features.roleOf, progress: features.services });
+  const bot = createBot({ plans, clock: { now: () => now }, log, roleOf: features.roleOf, progress: features.services, buttons: features.buttons });
   lark = await startLark({
     config: webhookOptions(ctx, fake, `${t.prefix}:`),
     bot,
-    redis: t.redis,
+    inbox: await testInbox(t, log),
     log,
-    onCardAction: features.onCardAction,
   });
   url = `http://127.0.0.1:${lark.port}/lark/events`;
 });
@@ -147,7 +147,7 @@ describe('progress through the Lark adapter', () => {
 
   it('the note is read as untrusted text: control characters dropped, whitespace collapsed, capped; anything else is no note', () => {
     expect(noteFromForm({ note: 'a\u0000b\u202ec\t\td' })).toBe('abc d');
-    expect([...noteFromForm({ note: '很'.repeat(500) })]).toHaveLength(200);
+    expect([...noteFromForm({ note: '很'.repeat(900) })]).toHaveLength(NOTE_MAX);
     // A card with several forms names later boxes note_2, note_3…; only the submitting form's fields arrive.
     expect(noteFromForm({ note_3: '第三项说明' })).toBe('第三项说明');
     expect(noteFromForm({ note: 42 })).toBe('');

@@ -68,7 +68,7 @@ describe('translateMessage', () => {
   it('marks non-text messages addressed to the bot as unsupported, ignores them in groups otherwise', () => {
     const image = { messageType: 'image', content: JSON.stringify({ image_key: 'img_1' }), text: '' };
     const p2p = merged({ chatId: 'oc_p', chatType: 'p2p', senderOpenId: 'ou_u1', ...image });
-    expect(translateMessage(p2p, BOT)).toMatchObject({ kind: 'unsupported', messageType: 'image' });
+    expect(translateMessage(p2p, BOT)).toMatchObject({ kind: 'message', message: { unsupported: 'image', text: '' } });
     const group = merged({ chatId: 'oc_g', chatType: 'group', senderOpenId: 'ou_u1', ...image });
     expect(translateMessage(group, BOT)).toMatchObject({ kind: 'ignore' });
   });

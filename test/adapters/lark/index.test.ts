@@ -11,6 +11,7 @@ import { startFakeLark, type FakeLark, type SentRecord } from '../../fakes/lark-
 import { botAdded, postEvent, textMessage, type EventContext } from '../../fakes/lark-events.js';
 import { useTestRedis } from '../../support/redis.js';
 import { fixturePlans } from '../../chat/fixtures.js';
+import { testInbox } from '../../support/inbox.js';
 
 const t = useTestRedis('lark-index');
 const ctx: EventContext = { appId: 'cli_a1b2c3d4e5f60718', tenantKey: 'tenant-q', verificationToken: 'vt-real-bot', encryptKey: 'ek-real-bot' };
@@ -40,7 +41,7 @@ beforeAll(async () => {
       REDIS_PREFIX: `${t.prefix}:`,
     },
     bot: createBot({ plans: fixturePlans(), clock, log }),
-    redis: t.redis,
+    inbox: await testInbox(t, log),
     log,
   });
   url = `http://127.0.0.1:${lark.port}/lark/events`;
@@ -141,7 +142,7 @@ describe('parseLarkOptions', () => {
 
   it('refuses webhook mode without the encrypt key and verification token', async () => {
     await expect(
-      startLark({ config: { appId: 'cli_a1b2c3d4e5f60718', appSecret: 's', domain: fake.url }, bot: { handle: async () => undefined }, redis: t.redis, log: silentLogger() }),
+      startLark({ config: { appId: 'cli_a1b2c3d4e5f60718', appSecret: 's', domain: fake.url }, bot: { handle: async () => undefined }, inbox: await testInbox(t, silentLogger()), log: silentLogger() }),
     ).rejects.toThrow(/LARK_ENCRYPT_KEY/);
   });
 });

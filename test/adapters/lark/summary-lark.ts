@@ -16,6 +16,7 @@ import { cardAction, postEvent, textMessage, type EventContext, webhookOptions }
 import { ADMIN, CHATS, FIN_CHAT, SUP_CHAT, TAX_CHAT } from '../../progress/harness.js';
 import { NOW, summaryEvents, summaryPlans } from '../../summary/fixtures.js';
 import type { TestRedis } from '../../support/redis.js';
+import { testInbox } from '../../support/inbox.js';
 
 export { ADMIN, FIN1, FIN2, FIN_CHAT, LOBBY, OUTSIDER, SUP, SUP_CHAT, TAX, TAX_CHAT } from '../../progress/harness.js';
 
@@ -62,13 +63,12 @@ export async function startSummaryLark(t: TestRedis, name: string, opts: { now?:
     uploadFile: (input) => lark!.messenger.uploadFile(input),
     sendFile: (chatId, fileKey, uuid) => lark!.messenger.sendFile(chatId, fileKey, uuid),
   });
-  const bot = createBot({ plans, clock: { now: () => now }, log, roleOf: features.roleOf, progress: features.services, files });
+  const bot = createBot({ plans, clock: { now: () => now }, log, roleOf: features.roleOf, progress: features.services, buttons: features.buttons, files });
   lark = await startLark({
     config: webhookOptions(ctx, fake, `${t.prefix}:${name}:`),
     bot,
-    redis: t.redis,
+    inbox: await testInbox(t, log),
     log,
-    onCardAction: features.onCardAction,
   });
   const url = `http://127.0.0.1:${lark.port}/lark/events`;
   const handle = lark;

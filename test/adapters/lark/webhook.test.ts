@@ -14,7 +14,7 @@ import { startLark, type LarkHandle } from '../../../src/adapters/lark/index.js'
 import { NON_TEXT_NOTE } from '../../../src/adapters/lark/events.js';
 import { HANDLER_ERROR_TEXT } from '../../../src/adapters/lark/dispatch.js';
 import { CARD_LIMIT_BYTES, TRUNCATED_NOTE } from '../../../src/adapters/lark/render-card.js';
-import type { Bot, IncomingMessage } from '../../../src/chat/types.js';
+import type { Bot, ButtonPress, IncomingMessage } from '../../../src/chat/types.js';
 import { silentLogger, type CapturedLogger } from '../../../src/log.js';
 import { startFakeLark, type FakeLark, type SentRecord } from '../../fakes/lark-server.js';
 import {
@@ -31,6 +31,7 @@ import {
   webhookOptions,
 } from '../../fakes/lark-events.js';
 import { useTestRedis } from '../../support/redis.js';
+import { testInbox } from '../../support/inbox.js';
 
 const t = useTestRedis('lark-webhook');
 
@@ -43,8 +44,12 @@ const ctx: EventContext = {
 const USER = 'ou_user_li';
 
 /** Echoes the text back; "/长文" answers with a huge list, "/崩溃" throws. */
-function echoBot(seen: IncomingMessage[]): Bot {
+function echoBot(seen: IncomingMessage[], cardActions: ButtonPress[] = []): Bot {
   return {
+    async press(e) {
+      cardActions.push(e);
+      return { toast: { type: 'success', text: '已记录' } };
+    },
     async handle(m, out) {
       seen.push(m);
       if (m.chatType === 'group' && !m.mentionsBot && !m.text.startsWith('/')) return;
@@ -65,7 +70,7 @@ let log: CapturedLogger;
 let url: string;
 let replicaUrl: string;
 const seen: IncomingMessage[] = [];
-const cardActions: unknown[] = [];
+const cardActions: ButtonPress[] = [];
 let chatSeq = 0;
 
 function config(extra: Record<string, unknown> = {}) {
@@ -75,14 +80,12 @@ function config(extra: Record<string, unknown> = {}) {
 beforeAll(async () => {
   fake = await startFakeLark({ appId: ctx.appId });
   log = silentLogger('debug');
-  const onCardAction = async (evt: unknown) => {
-    cardActions.push(evt);
-    return { toast: { type: 'success', content: '已记录' } };
-  };
-  lark = await startLark({ config: config(), bot: echoBot(seen), redis: t.redis, log, onCardAction });
+  const inbox = await testInbox(t, log);
+  lark = await startLark({ config: config(), bot: echoBot(seen, cardActions), inbox, log });
   url = `http://127.0.0.1:${lark.port}/lark/events`;
   // A second replica sharing Redis, as behind a load balancer.
-  replica = await startLark({ config: config(), bot: echoBot(seen), redis: t.redis, log: silentLogger('debug') });
+  // Same logger: either replica's worker may answer any event.
+  replica = await startLark({ config: config(), bot: echoBot(seen, cardActions), inbox, log });
   replicaUrl = `http://127.0.0.1:${replica.port}/lark/events`;
 });
 
@@ -355,13 +358,13 @@ describe('Lark webhook: other events', () => {
     ]);
   });
 
-  it('routes a card button to onCardAction and returns its answer; a duplicate gets {}', async () => {
+  it('routes a card button to the bot and returns its answer; a duplicate gets {}', async () => {
     const { body } = cardAction(ctx, { openId: USER, chatId: 'oc_x', messageId: 'om_card', value: { op: 'done', task: 't1' } });
     const { body: raw, headers } = sealed(ctx, body);
     const first = await postRaw(url, raw, headers);
     expect(first).toEqual({ status: 200, json: { toast: { type: 'success', content: '已记录' } } });
     expect(cardActions).toHaveLength(1);
-    expect(cardActions[0]).toMatchObject({ action: { value: { op: 'done', task: 't1' } }, context: { open_chat_id: 'oc_x' } });
+    expect(cardActions[0]).toMatchObject({ kind: 'button', value: { op: 'done', task: 't1' }, chatId: 'oc_x', senderId: USER, messageId: 'om_card' });
     const second = await postRaw(url, raw, headers);
     expect(second).toEqual({ status: 200, json: {} });
     expect(cardActions).toHaveLength(1);

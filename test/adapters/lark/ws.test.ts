@@ -12,6 +12,7 @@ import { silentLogger } from '../../../src/log.js';
 import { startFakeLark, type FakeLark } from '../../fakes/lark-server.js';
 import { cardAction, textMessage, type EventContext } from '../../fakes/lark-events.js';
 import { useTestRedis } from '../../support/redis.js';
+import { testInbox } from '../../support/inbox.js';
 
 const t = useTestRedis('lark-ws');
 const ctx: EventContext = { appId: 'cli_0123456789abcdef', tenantKey: 'tenant-w', verificationToken: 'unused', encryptKey: 'unused' };
@@ -25,6 +26,7 @@ const bot: Bot = {
     seen.push(m);
     await out.reply({ title: '回显', blocks: [{ kind: 'text', text: m.text }] });
   },
+  press: async () => ({ toast: { type: 'success', text: '好' } }),
 };
 
 beforeAll(async () => {
@@ -32,9 +34,8 @@ beforeAll(async () => {
   lark = await startLark({
     config: { appId: ctx.appId, appSecret: fake.appSecret, domain: fake.url, mode: 'ws', redisPrefix: `${t.prefix}:` },
     bot,
-    redis: t.redis,
+    inbox: await testInbox(t, silentLogger()),
     log: silentLogger(),
-    onCardAction: async () => ({ toast: { type: 'success', content: '好' } }),
   });
 });
 afterAll(async () => {
@@ -71,10 +72,7 @@ describe('Lark long connection', () => {
   it('refuses an app id the WSClient would silently ignore', async () => {
     const log = silentLogger();
     const handlers = createEventHandlers({
-      bot,
-      messenger: lark.messenger,
-      dedupe: { claim: async () => true, release: async () => undefined },
-      queue: { push: () => true, pending: 0, drain: async () => true },
+      inbox: { accept: async () => 'accepted' as const, answer: async () => undefined },
       botOpenId: 'ou_bot',
       log,
     });
