@@ -25,6 +25,10 @@ import { scanTenants } from '../jobs/weekly-tenants.js';
 import { startHolidayWarning } from '../jobs/holiday-warning.js';
 import { holidaySource } from './calendar/workdays.js';
 import type { HolidayBook } from './holidays/book.js';
+import { createWeeklyQueue } from '../jobs/weekly-queue.js';
+import { isRateLimited } from './adapters/lark/errors.js';
+import { createMetrics, instrumentBot } from './ops/metrics.js';
+import { createOps } from './ops/index.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -49,6 +53,23 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
   const { client, queue: connection } = deps.redis.conns;
   const prefix = config.redis.queuePrefix;
 
+  // Queues first: the operator's endpoints (served by the webhook's port) report on them.
+  const reminderQueue = createReminderQueue({ connection, prefix });
+  const deliveryQueue = createDeliveryQueue({ connection, prefix });
+  const weeklyQueue = createWeeklyQueue({ connection, prefix });
+  const metrics = createMetrics();
+  const ops = await createOps({
+    config,
+    metrics,
+    ping: () => client.ping(),
+    larkToken: async () => {
+      if (!deps.lark.handle) throw new Error('Lark is not started');
+      return deps.lark.handle.client.token();
+    },
+    queues: { reminder: reminderQueue, delivery: deliveryQueue, weekly: weeklyQueue },
+    log,
+  });
+
   const handle = await startLark({
     config: {
       appId: lark.appId,
@@ -61,18 +82,25 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
       webhookPath: lark.webhookPath,
       eventMaxAgeSeconds: lark.eventMaxAgeSeconds,
     },
-    bot: deps.bot,
+    bot: instrumentBot(deps.bot, metrics),
     redis: client,
     log,
-    onCardAction: progress.onCardAction,
+    onCardAction: (e) => {
+      metrics.eventIn('card');
+      return progress.onCardAction(e);
+    },
+    routes: ops.routes,
+    onApiError: (e) => {
+      if (isRateLimited(e)) metrics.rateLimited(e.op);
+    },
   });
   deps.lark.handle = handle;
+  // ws mode has no webhook listener: health, metrics and the dashboard get PORT to themselves.
+  const opsPort = handle.mode === 'ws' ? await ops.listen(config.http.port) : handle.port;
 
   // Reminders: the delivery worker owns retries and rate limits, so its sender does not retry.
   const sender = createMessenger({ client: handle.client, log, retry: { maxAttempts: 1 } });
   const send = progress.withCardRefs((chatId, reply, uuid: string) => sender.sendToChat(chatId, reply, uuid));
-  const reminderQueue = createReminderQueue({ connection, prefix });
-  const deliveryQueue = createDeliveryQueue({ connection, prefix });
   const reminderWorker = createReminderWorker({
     connection,
     deliveryQueue,
@@ -84,12 +112,21 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     prefix,
   });
   const deliveryWorker = createDeliveryWorker({ connection, redis: client, send, bindings: progress.bindings, log, prefix });
+  deliveryWorker.on('completed', () => metrics.reminderSent());
+  deliveryWorker.on('failed', (job) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) metrics.reminderFailed();
+  });
 
   // A tenant is known once one of its chats binds or reports; plan for each, now and every hour,
   // so a new binding starts receiving reminders within the hour. Syncs are idempotent.
   const reminderConfig = reminderSettings(config.reminders);
   // Reads the plans at call time, so a reload (/导入, the CLI, another replica) moves or removes jobs.
-  const replan = createReplan({ plans, tenants: () => scanTenants(client), queue: reminderQueue, redis: client, prefix, config: reminderConfig, log });
+  const planOnce = createReplan({ plans, tenants: () => scanTenants(client), queue: reminderQueue, redis: client, prefix, config: reminderConfig, log });
+  const replan = async () => {
+    const r = await planOnce();
+    metrics.remindersPlanned(r.added + r.changed);
+    return r;
+  };
   await replan().catch((e: unknown) => log.error({ evt: 'reminders_plan_failed', err: String(e) }, 'reminder planning failed'));
   const replanner = await startDailyReplan({ connection, prefix, pattern: '7 * * * *', run: async () => void (await replan()), log });
   deps.registry?.onReload(() => replan());
@@ -118,7 +155,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     log,
   });
 
-  log.info({ evt: 'started', mode: handle.mode, port: handle.port }, `督办 listening (${handle.mode})`);
+  log.info({ evt: 'started', mode: handle.mode, port: opsPort }, `督办 listening (${handle.mode})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -127,12 +164,13 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     log.info({ evt: 'stopping', signal }, 'shutting down');
     const step = (name: string, f: () => Promise<unknown>) => f().catch((e: unknown) => log.error({ evt: 'stop_failed', step: name, err: String(e) }));
     await step('lark', () => handle.stop());
+    await step('ops', () => ops.close());
     await step('weekly', () => weekly.stop());
     await step('holiday-warning', () => holidayWarning.stop());
     await step('replan', () => replanner.close());
     // Graceful close: a forced close can leave a job active until the stalled check frees it.
     await step('workers', () => Promise.all([reminderWorker.close(), deliveryWorker.close()]));
-    await step('queues', () => Promise.all([reminderQueue.close(), deliveryQueue.close()]));
+    await step('queues', () => Promise.all([reminderQueue.close(), deliveryQueue.close(), weeklyQueue.close()]));
     await step('progress', () => progress.settle());
     if (deps.registry) await step('plans', () => deps.registry!.close());
     if (deps.holidays) await step('holidays', () => deps.holidays!.close());

@@ -39,6 +39,8 @@ export interface LarkClientOptions {
   timeoutMs?: number;
   /** Clock for token lifetimes (tests move it forward). */
   now?: () => number;
+  /** Sees every failed call before it is thrown (metrics count 429s here). */
+  onApiError?: (err: LarkApiError) => void;
 }
 
 const tokenResponse = z.object({
@@ -177,6 +179,7 @@ export function createLarkClient(opts: LarkClientOptions): LarkClient {
         await invalidate(tok);
         continue;
       }
+      opts.onApiError?.(err);
       throw err;
     }
   }

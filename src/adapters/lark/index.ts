@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -75,6 +76,10 @@ export interface StartLarkDeps {
   log: Logger;
   onCardAction?: CardActionHook;
   menuCommands?: Readonly<Record<string, string>>;
+  /** Webhook mode: other paths on the webhook's port (health, metrics, dashboard). */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Every failed Open API call (metrics count 429s). */
+  onApiError?: (err: LarkApiError) => void;
 }
 
 export interface LarkHandle {
@@ -124,7 +129,7 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
     );
   }
   const domain = resolveDomain(o.domain);
-  const client = createLarkClient({ appId: o.appId, appSecret: o.appSecret, domain, log });
+  const client = createLarkClient({ appId: o.appId, appSecret: o.appSecret, domain, log, ...(deps.onApiError ? { onApiError: deps.onApiError } : {}) });
   const messenger = createMessenger({ client, log });
   const bot = await fetchBotInfo(client, log);
   log.info({ evt: 'lark_bot_identity', botOpenId: bot.openId, botName: bot.name }, 'bot identity loaded');
@@ -152,6 +157,7 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
       host: o.host,
       maxAgeSeconds: o.eventMaxAgeSeconds ?? DEFAULT_EVENT_MAX_AGE_SECONDS,
       log,
+      ...(deps.routes ? { routes: deps.routes } : {}),
     });
     return {
       mode,

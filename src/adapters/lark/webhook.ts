@@ -33,6 +33,8 @@ export interface WebhookOptions {
   bodyLimitBytes?: number;
   log: Logger;
   now?: () => number;
+  /** Other paths served on the same port (health, metrics, dashboard); returns false for paths it does not own. */
+  routes?: (req: HttpRequest, res: ServerResponse) => boolean;
 }
 
 export interface WebhookServer {
@@ -176,6 +178,7 @@ export function createWebhookHandler(opts: WebhookOptions): (req: HttpRequest, r
       // Stop an oversized upload once the answer is out.
       if (o.status === 413) res.on('finish', () => req.destroy());
     };
+    if (url.pathname !== opts.path && opts.routes?.(req, res)) return;
     if (req.method === 'GET' && url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
