@@ -140,7 +140,9 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
   const parsed = new Map<string, PlanDocument>();
   const ownPool = deps.parse ? undefined : createParsePool({ log });
   const parse: ParsePool['parse'] = deps.parse ?? ownPool!.parse;
-  let plans = buildPlans(deps.bundled, deps.units);
+  // Built on first use: load() rebuilds at once with the library, and building twice at start-up
+  // doubled peak memory with many plans (two search indexes alive at the same time).
+  let plans: Plans | undefined;
   let importedNames = new Set<string>();
   let version = -1;
   let subscription: LibrarySubscription | undefined;
@@ -201,7 +203,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
     let summary: ReplanSummary | undefined;
     try {
       for (const hook of hooks) {
-        const s = await hook(plans);
+        const s = await hook(current());
         if (s) summary = s;
       }
     } catch (err) {
@@ -230,7 +232,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
     return { tasks: String(f.tasks), withLeads: String(f.withLeads), withDeadlines: String(f.withDeadlines), title: doc.title };
   }
 
-  const current = () => plans;
+  const current = () => (plans ??= buildPlans(deps.bundled, deps.units));
 
   return {
     current,
@@ -247,11 +249,15 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
           // Redis trouble must not stop the bundled plans from being served.
           log.error({ evt: 'plan_library_unavailable', err: err instanceof Error ? err.message : String(err) }, 'imported plans not loaded');
         }
-        for (const tenant of opts.auditTenants ?? []) {
-          for (const doc of plans.ledger.documents) {
-            await audit({ tenant, by: 'system', subject: doc.file, detail: { ...docFigures(doc), source: importedNames.has(doc.file) ? 'library' : 'bundled', reason: 'start' } });
-          }
-        }
+        // One entry per tenant and start (not one per document: a thousand plans made every start write a thousand).
+        const docs = current().ledger.documents;
+        const detail = {
+          documents: String(docs.length),
+          tasks: String(docs.reduce((n, d) => n + d.tasks.length, 0)),
+          imported: String(docs.filter((d) => importedNames.has(d.file)).length),
+          reason: 'start',
+        };
+        for (const tenant of opts.auditTenants ?? []) await audit({ tenant, by: 'system', subject: 'start', detail });
         return report;
       });
     },
@@ -270,9 +276,9 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
         // Parse before storing anything: a bad file changes nothing.
         const { document, notes }: Ingested = await parse(req.data, name);
         // The same 文号 under another name is the same document: replace an imported copy, refuse to double a bundled one.
-        const twin = document.docNumber ? plans.ledger.documents.find((d) => d.file !== name && d.docNumber === document.docNumber) : undefined;
+        const twin = document.docNumber ? current().ledger.documents.find((d) => d.file !== name && d.docNumber === document.docNumber) : undefined;
         if (twin && !importedNames.has(twin.file)) throw new DuplicateDocumentError(name, twin.file, document.docNumber);
-        const previous = twin ?? plans.ledger.documents.find((d) => d.file === name);
+        const previous = twin ?? current().ledger.documents.find((d) => d.file === name);
         const replaced: ImportResult['replaced'] = !previous ? 'none' : importedNames.has(previous.file) ? 'imported' : 'bundled';
         const entry = await library.put(name, req.data, req.by, req.byName ? { byName: req.byName } : {});
         if (twin) await library.remove(twin.file);
@@ -305,10 +311,10 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
       return serial(async (): Promise<RemoveResult> => {
         if (!library) throw new PlanLibraryUnavailableError();
         const name = libraryName(req.name);
-        const document = plans.ledger.documents.find((d) => d.file === name && importedNames.has(name));
+        const document = current().ledger.documents.find((d) => d.file === name && importedNames.has(name));
         if (!(await library.remove(name))) return { removed: false, name };
         await rebuild();
-        const restored = bundledNames.has(name) ? plans.ledger.documents.find((d) => d.file === name) : undefined;
+        const restored = bundledNames.has(name) ? current().ledger.documents.find((d) => d.file === name) : undefined;
         await audit({
           tenant: req.tenant,
           by: req.by,
