@@ -5,10 +5,9 @@ import { redactUrl, type Logger } from '../log.js';
 import { ensureRedis } from './ensure.js';
 
 /**
- * Where the bot's Redis is. Only `standalone` is exercised by the tests; the
- * Sentinel and Cluster branches are the seam for HA deployments (set
- * REDIS_SENTINELS + REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES) and are plain
- * ioredis constructions. Credentials for them are not configurable yet: add a
+ * Where the bot's Redis is: standalone, Sentinel (REDIS_SENTINELS +
+ * REDIS_SENTINEL_NAME) or Cluster (REDIS_CLUSTER_NODES). test/redis/ha.test.ts
+ * runs reminders, dedupe, locks and a Sentinel failover on real ones. Credentials for them are not configurable yet: add a
  * REDIS_PASSWORD variable in config.ts and pass it through here when needed.
  * BullMQ queues must use QUEUE_PREFIX (default "{duban}") so a queue's keys
  * hash to one Cluster slot.
