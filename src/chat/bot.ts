@@ -7,6 +7,7 @@ import { ROLE_LABEL, roleAtLeast } from './roles.js';
 import type { Bot, Clock, IncomingMessage, Logger, Outbox, Reply, Role } from './types.js';
 import type { ProgressServices } from '../progress/services.js';
 import type { FileSink } from '../summary/file-sink.js';
+import type { DeliveryLog } from './deliveries.js';
 
 export interface BotDeps {
   /** The loaded plans, or a getter when they can be reloaded while running. */
@@ -21,6 +22,8 @@ export interface BotDeps {
   progress?: ProgressServices;
   /** Where /台账 puts its Excel file; without it the command explains how to export from the CLI. */
   files?: FileSink;
+  /** Reminder and delivery records for /诊断. */
+  deliveries?: DeliveryLog;
 }
 
 /** A local terminal user owns the machine the bot runs on; remote senders prove nothing by default. */
@@ -104,6 +107,7 @@ export function createBot(deps: BotDeps): Bot {
           const ctx: Context = { message, args, via, reply: send, plans: plansNow(), clock: deps.clock, log: clog, role, commands };
           if (deps.progress) ctx.progress = deps.progress;
           if (deps.files) ctx.files = deps.files;
+          if (deps.deliveries) ctx.deliveries = deps.deliveries;
           try {
             await command.run(ctx);
           } catch (err) {
