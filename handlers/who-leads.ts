@@ -22,7 +22,7 @@ async function withProgressButtons(ctx: Context, reply: Reply, best: Answer | un
   const svc = ctx.progress;
   if (!best || !svc || ctx.message.chatType !== 'group') return reply;
   const bound = await svc.bindings.get(ctx.message.tenant, ctx.message.chatId).catch((err: unknown) => {
-    ctx.log.warn({ event: 'lookup.binding_unavailable', err: err instanceof Error ? err.message : String(err) }, 'binding not readable; answering without buttons');
+    ctx.log.warn({ event: 'lookup.binding_unavailable', err: err }, 'binding not readable; answering without buttons');
     return undefined;
   });
   if (!bound) return reply;

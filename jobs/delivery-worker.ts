@@ -206,7 +206,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJ
     // (turn, 429, slow send) is lost for good and the sustained rate falls well short of the limit.
     limiter: { max: 2 * limits.perSecond, duration: Math.max(1, Math.round(1000 * limits.windowScale)) },
   });
-  worker.on('error', (err) => deps.log.error({ event: 'delivery.worker_error', err: err.message }, 'delivery worker error'));
+  worker.on('error', (err) => deps.log.error({ event: 'delivery.worker_error', err: err }, 'delivery worker error'));
   worker.on('closed', () => {
     void states.close().catch(() => undefined);
   });

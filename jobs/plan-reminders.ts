@@ -222,7 +222,7 @@ export async function syncReminderJobs(tenant: string, reminders: Reminder[], de
             await job.remove();
             report.removed++;
           } catch (err) {
-            log.warn({ event: 'reminders.plan.remove_failed', jobId: id, err: (err as Error).message }, 'could not remove job');
+            log.warn({ event: 'reminders.plan.remove_failed', jobId: id, err: err }, 'could not remove job');
           }
         }
       }

@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   // (at LOG_LEVEL, as in Lark mode), never into the chat. With Lark, JSON lines on stderr.
   const logFile = path.resolve(config.dataDir, 'logs', 'duban.log');
   const log = createLogger({ level: config.logLevel, destination: consoleMode ? logFile : 2 });
-  log.info({ evt: 'config', config: redactConfig(config) }, 'starting');
+  log.info({ event: 'config', config: redactConfig(config) }, 'starting');
 
   let files: string[];
   try {

@@ -127,7 +127,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     metrics.remindersPlanned(r.added + r.changed);
     return r;
   };
-  await replan().catch((e: unknown) => log.error({ evt: 'reminders_plan_failed', err: String(e) }, 'reminder planning failed'));
+  await replan().catch((e: unknown) => log.error({ event: 'reminders_plan_failed', err: e }, 'reminder planning failed'));
   const replanner = await startDailyReplan({ connection, prefix, pattern: '7 * * * *', run: async () => void (await replan()), log });
   deps.registry?.onReload(() => replan());
   await deps.registry?.listen();
@@ -155,14 +155,14 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     log,
   });
 
-  log.info({ evt: 'started', mode: handle.mode, port: opsPort }, `督办 listening (${handle.mode})`);
+  log.info({ event: 'started', mode: handle.mode, port: opsPort }, `督办 listening (${handle.mode})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ evt: 'stopping', signal }, 'shutting down');
-    const step = (name: string, f: () => Promise<unknown>) => f().catch((e: unknown) => log.error({ evt: 'stop_failed', step: name, err: String(e) }));
+    log.info({ event: 'stopping', signal }, 'shutting down');
+    const step = (name: string, f: () => Promise<unknown>) => f().catch((e: unknown) => log.error({ event: 'stop_failed', step: name, err: e }));
     await step('lark', () => handle.stop());
     await step('ops', () => ops.close());
     await step('weekly', () => weekly.stop());

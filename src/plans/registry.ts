@@ -179,7 +179,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
       } catch (err) {
         const reason = err instanceof PlanError ? err.message : String(err);
         report.rejected.push({ file: e.name, reason });
-        log.warn({ evt: 'plan_rejected', file: e.name, source: 'library', reason }, 'imported plan no longer parses; not served');
+        log.warn({ event: 'plan_rejected', file: e.name, source: 'library', reason }, 'imported plan no longer parses; not served');
       }
     }
     const documents = deps.bundled.map((d) => byName.get(d.file) ?? d);
@@ -192,7 +192,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
     for (const k of parsed.keys()) if (!live.has(k)) parsed.delete(k);
     report.imported = byName.size;
     log.info(
-      { evt: 'plans_built', documents: documents.length, imported: byName.size, tasks: documents.reduce((n, d) => n + d.tasks.length, 0), version: v },
+      { event: 'plans_built', documents: documents.length, imported: byName.size, tasks: documents.reduce((n, d) => n + d.tasks.length, 0), version: v },
       'plans built',
     );
     return report;
@@ -208,7 +208,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
       }
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
-      log.error({ evt: 'plans_reload_hook_failed', err: error }, 'after-reload hook failed');
+      log.error({ event: 'plans_reload_hook_failed', err: error }, 'after-reload hook failed');
       return { kind: 'failed', error };
     }
     return summary ? { kind: 'done', summary } : { kind: 'done' };
@@ -247,7 +247,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
           report = await rebuild();
         } catch (err) {
           // Redis trouble must not stop the bundled plans from being served.
-          log.error({ evt: 'plan_library_unavailable', err: err instanceof Error ? err.message : String(err) }, 'imported plans not loaded');
+          log.error({ event: 'plan_library_unavailable', err: err }, 'imported plans not loaded');
         }
         // One entry per tenant and start (not one per document: a thousand plans made every start write a thousand).
         const docs = current().ledger.documents;
@@ -301,7 +301,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
             sha256: entry.sha256.slice(0, 16),
           },
         });
-        log.info({ evt: 'plan_imported', file: name, tasks: document.tasks.length, replaced, ...(twin ? { replacedFile: twin.file } : {}), notes: notes.length, by: req.by }, 'plan imported');
+        log.info({ event: 'plan_imported', file: name, tasks: document.tasks.length, replaced, ...(twin ? { replacedFile: twin.file } : {}), notes: notes.length, by: req.by }, 'plan imported');
         const replan = await runHooks();
         return { document, notes, ...(twin ? { sameDocNumber: twin.file } : {}), ...(previous ? { previous } : {}), replaced, diff, replan };
       });
@@ -323,7 +323,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
           subject: name,
           detail: { change: 'removed', ...(restored ? { restored: 'bundled' } : {}) },
         });
-        log.info({ evt: 'plan_removed', file: name, restored: Boolean(restored), by: req.by }, 'imported plan removed');
+        log.info({ event: 'plan_removed', file: name, restored: Boolean(restored), by: req.by }, 'imported plan removed');
         const replan = await runHooks();
         return { removed: true, name, ...(document ? { document } : {}), ...(restored ? { restored } : {}), replan };
       });
@@ -345,11 +345,11 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
           // After a reconnect, reload only if something changed meanwhile.
           if (!note && (await library.version()) === version) return;
           if (note && note.version <= version) return;
-          log.info({ evt: 'plans_remote_change', action: note?.action ?? 'resync', file: note?.name }, 'plans changed elsewhere; reloading');
+          log.info({ event: 'plans_remote_change', action: note?.action ?? 'resync', file: note?.name }, 'plans changed elsewhere; reloading');
           await rebuild();
           await runHooks();
         }).catch((err: unknown) => {
-          log.error({ evt: 'plans_remote_reload_failed', err: err instanceof Error ? err.message : String(err) }, 'reload after a remote change failed');
+          log.error({ event: 'plans_remote_reload_failed', err: err }, 'reload after a remote change failed');
         });
       });
     },

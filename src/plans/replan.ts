@@ -35,7 +35,7 @@ export function createReplan(deps: ReplanDeps): () => Promise<ReplanSummary> {
         { tenant, ledger: plans.ledger, config: deps.config, resolveUnit: (name) => plans.units.entryOf(name)?.entry.name },
         { queue: deps.queue, redis: deps.redis, log: deps.log, prefix: deps.prefix, ...(deps.now ? { now: deps.now } : {}) },
       );
-      deps.log.info({ evt: 'reminders_planned', ...report }, 'reminders planned');
+      deps.log.info({ event: 'reminders_planned', ...report }, 'reminders planned');
       total.tenants += 1;
       total.added += report.added + report.recreated;
       total.changed += report.changed;

@@ -79,7 +79,7 @@ function watch(conn: AnyRedis, role: string, where: string, log: Logger): void {
       suppressed++;
       return;
     }
-    log.error({ redis: where, role, err: err.message, suppressed }, 'redis connection error');
+    log.error({ redis: where, role, err: err, suppressed }, 'redis connection error');
     lastLogged = now;
     suppressed = 0;
   });
@@ -162,7 +162,7 @@ export async function checkDurability(redis: AnyRedis, log: Logger): Promise<Dur
     save = await configGet(redis, 'save');
     maxmemoryPolicy = await configGet(redis, 'maxmemory-policy');
   } catch (err) {
-    log.info({ err: (err as Error).message }, 'cannot read redis CONFIG; persistence and eviction settings not verified');
+    log.info({ err: err }, 'cannot read redis CONFIG; persistence and eviction settings not verified');
     return { checked: false, warnings: [] };
   }
   const warnings: string[] = [];

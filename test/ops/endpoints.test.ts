@@ -62,7 +62,7 @@ for (const mode of ['webhook', 'ws'] as const) {
       });
       child.stderr!.on('data', (d) => (stderr += d));
       const deadline = Date.now() + 30_000;
-      while (!/"(evt|event)":"started"/.test(stderr)) {
+      while (!/"event":"started"/.test(stderr)) {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bot did not start:\n${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -132,7 +132,7 @@ export function createCardActionHook(deps: CardActionDeps): CardActionHook {
           return { ...toast('success', label), card: { type: 'raw', data: renderCards(reply)[0] } };
         } catch (err) {
           // Recorded already; leave the card as it is rather than shrink it to one task.
-          log.error({ event: 'progress.call_card_failed', ...ctx, err: err instanceof Error ? err.message : String(err) }, 'could not re-render the 催报 card');
+          log.error({ event: 'progress.call_card_failed', ...ctx, err: err }, 'could not re-render the 催报 card');
           return toast('success', label);
         }
       }

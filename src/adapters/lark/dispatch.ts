@@ -72,16 +72,16 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       first = await deps.dedupe.claim(dedupeKey);
     } catch (e) {
       // Without dedupe a re-push could answer twice: refuse, Lark retries later.
-      log.error({ evt: 'lark_dedupe_unavailable', ...logFields, err: e instanceof Error ? e.message : String(e) }, 'dedupe store unavailable');
+      log.error({ event: 'lark_dedupe_unavailable', ...logFields, err: e }, 'dedupe store unavailable');
       throw new BackpressureError('dedupe_unavailable');
     }
     if (!first) {
-      log.info({ evt: 'lark_duplicate_delivery', ...logFields }, 'duplicate delivery dropped');
+      log.info({ event: 'lark_duplicate_delivery', ...logFields }, 'duplicate delivery dropped');
       return;
     }
     if (!deps.queue.push(laneKey, task)) {
       await deps.dedupe.release(dedupeKey).catch(() => undefined);
-      log.warn({ evt: 'lark_queue_full', ...logFields, pending: deps.queue.pending }, 'queue full; asking Lark to re-push');
+      log.warn({ event: 'lark_queue_full', ...logFields, pending: deps.queue.pending }, 'queue full; asking Lark to re-push');
       throw new BackpressureError('queue_full');
     }
   }
@@ -99,20 +99,20 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
     };
     try {
       await deps.bot.handle(msg, out);
-      log.info({ evt: 'lark_message_done', messageId: msg.messageId, chatId: msg.chatId, replies: idx, ms: Date.now() - started }, 'handled');
+      log.info({ event: 'lark_message_done', messageId: msg.messageId, chatId: msg.chatId, replies: idx, ms: Date.now() - started }, 'handled');
     } catch (e) {
       log.error(
-        { evt: 'lark_handler_failed', messageId: msg.messageId, chatId: msg.chatId, err: e instanceof Error ? e.message : String(e) },
+        { event: 'lark_handler_failed', messageId: msg.messageId, chatId: msg.chatId, err: e },
         'bot failed on a message',
       );
       await send(errorReply, idx).catch((err: unknown) => {
-        log.error({ evt: 'lark_error_reply_failed', messageId: msg.messageId, err: err instanceof Error ? err.message : String(err) }, 'could not send apology');
+        log.error({ event: 'lark_error_reply_failed', messageId: msg.messageId, err: err }, 'could not send apology');
       });
     }
   }
 
   function malformed(type: string, issues: unknown): void {
-    log.warn({ evt: 'lark_event_malformed', type, issues }, 'malformed event ignored');
+    log.warn({ event: 'lark_event_malformed', type, issues }, 'malformed event ignored');
   }
 
   return {
@@ -123,7 +123,7 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       const t = translateMessage(evt, deps.botOpenId);
       const fields = { eventId: evt.event_id, messageId: evt.message.message_id, chatId: evt.message.chat_id };
       if (t.kind === 'ignore') {
-        log.debug({ evt: 'lark_message_ignored', ...fields, reason: t.reason }, 'message ignored');
+        log.debug({ event: 'lark_message_ignored', ...fields, reason: t.reason }, 'message ignored');
         return;
       }
       const dedupeKey = messageDedupeKey(evt.tenant_key ?? evt.sender.tenant_key ?? '', evt.message.message_id);
@@ -136,7 +136,7 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       const msg = t.message;
       // debug: at info, lark_sent and lark_message_done already tell the story of each message.
       log.debug(
-        { evt: 'lark_message_in', ...fields, chatType: msg.chatType, tenant: msg.tenant, mentionsBot: msg.mentionsBot, chars: msg.text.length },
+        { event: 'lark_message_in', ...fields, chatType: msg.chatType, tenant: msg.tenant, mentionsBot: msg.mentionsBot, chars: msg.text.length },
         'message received',
       );
       await admit(dedupeKey, msg.chatId, fields, () =>
@@ -163,7 +163,7 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       };
       if (evt.operator.operator_name) msg.senderName = evt.operator.operator_name;
       const fields = { eventId: evt.event_id, eventKey: evt.event_key };
-      log.info({ evt: 'lark_menu_in', ...fields }, 'bot menu clicked');
+      log.info({ event: 'lark_menu_in', ...fields }, 'bot menu clicked');
       await admit(eventDedupeKey(evt.event_id), openId, fields, () =>
         run(msg, (reply, idx) => deps.messenger.sendToUser(openId, reply, fitUuid(`${msg.messageId}-${idx}`))),
       );
@@ -185,7 +185,7 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
         messageId: `added-${evt.event_id}`,
       };
       const fields = { eventId: evt.event_id, chatId: evt.chat_id };
-      log.info({ evt: 'lark_bot_added', ...fields }, 'bot added to chat');
+      log.info({ event: 'lark_bot_added', ...fields }, 'bot added to chat');
       await admit(eventDedupeKey(evt.event_id), evt.chat_id, fields, () =>
         run(msg, (reply, idx) => deps.messenger.sendToChat(evt.chat_id, reply, fitUuid(`${msg.messageId}-${idx}`))),
       );
@@ -205,7 +205,7 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
         throw new BackpressureError('dedupe_unavailable');
       }
       if (!first) {
-        log.info({ evt: 'lark_duplicate_delivery', eventId: evt.event_id, type: 'card.action.trigger' }, 'duplicate card action dropped');
+        log.info({ event: 'lark_duplicate_delivery', eventId: evt.event_id, type: 'card.action.trigger' }, 'duplicate card action dropped');
         return {};
       }
       if (!deps.onCardAction) return { toast: { type: 'info', content: '该按钮暂不可用。' } };
@@ -216,12 +216,12 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       try {
         const res = await Promise.race([deps.onCardAction(evt), timeout]);
         if (res === 'timeout') {
-          log.warn({ evt: 'lark_card_action_slow', eventId: evt.event_id }, 'card action exceeded its budget');
+          log.warn({ event: 'lark_card_action_slow', eventId: evt.event_id }, 'card action exceeded its budget');
           return { toast: { type: 'info', content: '已收到，正在处理。' } };
         }
         return res ?? {};
       } catch (e) {
-        log.error({ evt: 'lark_card_action_failed', eventId: evt.event_id, err: e instanceof Error ? e.message : String(e) }, 'card action failed');
+        log.error({ event: 'lark_card_action_failed', eventId: evt.event_id, err: e }, 'card action failed');
         return { toast: { type: 'error', content: HANDLER_ERROR_TEXT } };
       } finally {
         clearTimeout(timer);

@@ -111,7 +111,7 @@ export async function fetchBotInfo(client: LarkClient, log: Logger, attempts = 3
     } catch (e) {
       last = e;
     }
-    log.warn({ evt: 'lark_bot_info_retry', attempt: i + 1, ...fromThrown('bot.info', last).toLog() }, 'bot info failed');
+    log.warn({ event: 'lark_bot_info_retry', attempt: i + 1, ...fromThrown('bot.info', last).toLog() }, 'bot info failed');
     if (i + 1 < attempts) await new Promise((r) => setTimeout(r, 500 * 2 ** i));
   }
   throw fromThrown('bot.info', last);
@@ -132,7 +132,7 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
   const client = createLarkClient({ appId: o.appId, appSecret: o.appSecret, domain, log, ...(deps.onApiError ? { onApiError: deps.onApiError } : {}) });
   const messenger = createMessenger({ client, log });
   const bot = await fetchBotInfo(client, log);
-  log.info({ evt: 'lark_bot_identity', botOpenId: bot.openId, botName: bot.name }, 'bot identity loaded');
+  log.info({ event: 'lark_bot_identity', botOpenId: bot.openId, botName: bot.name }, 'bot identity loaded');
 
   const queue = createWorkQueue({ concurrency: o.queueConcurrency, maxPending: o.queueMaxPending, log });
   const handlers = createEventHandlers({
@@ -168,7 +168,7 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
       async stop() {
         await server.close();
         const drained = await queue.drain(10_000);
-        log.info({ evt: 'lark_stopped', drained }, 'lark adapter stopped');
+        log.info({ event: 'lark_stopped', drained }, 'lark adapter stopped');
       },
     };
   }
@@ -182,7 +182,7 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
     async stop() {
       ws.close();
       const drained = await queue.drain(10_000);
-      log.info({ evt: 'lark_stopped', drained }, 'lark adapter stopped');
+      log.info({ event: 'lark_stopped', drained }, 'lark adapter stopped');
     },
   };
 }

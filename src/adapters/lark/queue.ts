@@ -52,7 +52,7 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
       pending -= 1;
       void task()
         .catch((e: unknown) => {
-          log.error({ evt: 'lark_task_failed', err: e instanceof Error ? e.message : String(e) }, 'queued task failed');
+          log.error({ event: 'lark_task_failed', err: e }, 'queued task failed');
         })
         .finally(() => {
           running -= 1;

@@ -126,7 +126,7 @@ describe('event handlers (the long-connection path)', () => {
     const m = msg('oc_dead', 'x');
     await expect(h['im.message.receive_v1']({ ...m.body.header, ...m.body.event })).rejects.toMatchObject({ reason: 'dedupe_unavailable' });
     expect(handled).toEqual([]);
-    expect(log.lines.some((l) => l.evt === 'lark_dedupe_unavailable')).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_dedupe_unavailable')).toBe(true);
     dead.disconnect();
   });
 
@@ -141,6 +141,6 @@ describe('event handlers (the long-connection path)', () => {
       log,
     });
     await h['im.message.receive_v1']({ event_id: 'e1', message: { chat_id: 'oc' } });
-    expect(log.lines.some((l) => l.evt === 'lark_event_malformed')).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_event_malformed')).toBe(true);
   });
 });
