@@ -69,7 +69,7 @@ export default async function bench(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'duban-startup-'));
   try {
     const hook = path.join(dir, 'maxrss.mjs');
-    writeFileSync(hook, "process.on('exit', () => process.stderr.write(`MAXRSS ${process.resourceUsage().maxRSS}\\n`));\n");
+    writeFileSync(hook, "process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n");
     const plans = path.join(dir, 'plans');
     rmSync(plans, { recursive: true, force: true });
     spawnSync('mkdir', ['-p', plans]);
