@@ -16,6 +16,7 @@ const ACTION_LABEL: Record<AuditEntry['action'], string> = {
   confirm: '办结',
   return: '退回',
   'plan-load': '载入工作要点',
+  'holiday-load': '载入节假日通知',
 };
 
 /** "2026-12-04 17:30:05" in Asia/Shanghai (fixed +08:00). */
