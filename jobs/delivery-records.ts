@@ -1,8 +1,11 @@
 import type { Job, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { DeliveryLog, DeliveryRecord, DeliveryStatus, ReminderOutcome, ReminderRecord } from '../src/chat/deliveries.js';
-import { DELIVERY_QUEUE } from './delivery-queue.js';
-import { DEFAULT_PREFIX, REMINDER_QUEUE } from './reminder-queue.js';
+
+// The queues' names and default prefix, as jobs/delivery-queue.ts and jobs/reminder-queue.ts define them.
+// Not imported from there: those modules load bullmq, which the terminal chat must not pay for at start-up
+// (test/handlers/diagnose.test.ts checks they agree).
+export const RECORD_QUEUES = { reminders: 'reminders', deliveries: 'delivery', prefix: '{duban}' } as const;
 
 /**
  * DeliveryLog over the BullMQ queues: the newest `scan` reminder and delivery
@@ -16,8 +19,8 @@ export function createDeliveryRecords(deps: { connection: Redis | Cluster; prefi
   let queues: Promise<{ reminders: Queue; deliveries: Queue }> | undefined;
   const open = () =>
     (queues ??= import('bullmq').then(({ Queue }) => ({
-      reminders: new Queue(REMINDER_QUEUE, { connection: deps.connection, prefix: deps.prefix ?? DEFAULT_PREFIX }),
-      deliveries: new Queue(DELIVERY_QUEUE, { connection: deps.connection, prefix: deps.prefix ?? DEFAULT_PREFIX }),
+      reminders: new Queue(RECORD_QUEUES.reminders, { connection: deps.connection, prefix: deps.prefix ?? RECORD_QUEUES.prefix }),
+      deliveries: new Queue(RECORD_QUEUES.deliveries, { connection: deps.connection, prefix: deps.prefix ?? RECORD_QUEUES.prefix }),
     })));
 
   const iso = (ms: number | undefined) => new Date(ms ?? 0).toISOString();

@@ -10,11 +10,11 @@ import { shanghaiDate } from '../../src/calendar/shanghai.js';
 import { silentLogger } from '../../src/log.js';
 import { reminderId } from '../../src/reminders/ids.js';
 import type { Reminder } from '../../src/reminders/types.js';
-import { createDeliveryQueue, type DeliveryJobData } from '../../jobs/delivery-queue.js';
-import { createDeliveryRecords } from '../../jobs/delivery-records.js';
+import { createDeliveryQueue, DELIVERY_QUEUE, type DeliveryJobData } from '../../jobs/delivery-queue.js';
+import { createDeliveryRecords, RECORD_QUEUES } from '../../jobs/delivery-records.js';
 import { createDeliveryWorker } from '../../jobs/delivery-worker.js';
 import { syncReminderJobs } from '../../jobs/plan-reminders.js';
-import { createReminderQueue, type ReminderJobData } from '../../jobs/reminder-queue.js';
+import { createReminderQueue, DEFAULT_PREFIX, REMINDER_QUEUE, type ReminderJobData } from '../../jobs/reminder-queue.js';
 import { createReminderWorker } from '../../jobs/reminder-worker.js';
 import { FakeLark, forbidden, shutdown, waitFor } from '../jobs/helpers.js';
 import { ADMIN, FIN1, FIN_CHAT, SUP_CHAT, startHarness, type Harness } from '../progress/harness.js';
@@ -101,6 +101,10 @@ describe('/诊断', () => {
 
   it('is for admins only', async () => {
     expect(await h.say(FIN1, FIN_CHAT, '/诊断 县财政局')).toMatch(/需要管理员权限/u);
+  });
+
+  it('reads the queues the workers use (names kept apart so the terminal chat does not load bullmq)', () => {
+    expect(RECORD_QUEUES).toEqual({ reminders: REMINDER_QUEUE, deliveries: DELIVERY_QUEUE, prefix: DEFAULT_PREFIX });
   });
 
   it('names the unit it could not find', async () => {
