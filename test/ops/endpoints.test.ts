@@ -5,24 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLark, type FakeLark } from '../fakes/lark-server.js';
 import { postEvent, textMessage, type EventContext } from '../fakes/lark-events.js';
-import { connectTestRedis, deleteByPrefix, testRedisUrl } from '../support/redis.js';
+import { freePort, startOwnRedis, type OwnRedis } from '../support/own-redis.js';
 import { curl } from './curl.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 for (const mode of ['webhook', 'ws'] as const) {
   describe(`health, readiness and metrics in ${mode} mode`, () => {
@@ -30,10 +21,13 @@ for (const mode of ['webhook', 'ws'] as const) {
     let child: ChildProcess;
     let port: number;
     let stderr = '';
+    let redis: OwnRedis;
     const tag = `duban-ops-${mode}-${process.pid}-${Date.now()}`;
     const ctx: EventContext = { appId: '', tenantKey: `tk_ops_${mode}`, verificationToken: 'vt-ops', encryptKey: 'ek-ops' };
 
     beforeAll(async () => {
+      // The bot writes its production keys (duban:…, {duban}:…): a Redis of its own, not the shared test one.
+      redis = await startOwnRedis(`ops-${mode}`);
       lark = await startFakeLark({
         appId: 'cli_0a1b2c3d4e5f6071',
         chats: [{ chatId: 'oc_ops_p2p', name: 'p2p', members: [{ openId: 'ou_ops', name: '运维' }] }],
@@ -45,7 +39,8 @@ for (const mode of ['webhook', 'ws'] as const) {
         env: {
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '',
-          REDIS_URL: testRedisUrl(),
+          REDIS_URL: redis.url,
+          DATA_DIR: `${redis.dir}/data`,
           REDIS_AUTOSTART: 'false',
           LARK_APP_ID: lark.appId,
           LARK_APP_SECRET: lark.appSecret,
@@ -74,9 +69,7 @@ for (const mode of ['webhook', 'ws'] as const) {
         await once(child, 'exit');
       }
       await lark?.close();
-      const redis = await connectTestRedis();
-      await deleteByPrefix(redis, `{${tag}}`);
-      redis.disconnect();
+      await redis?.stop();
     });
 
     it('answers /healthz', async () => {

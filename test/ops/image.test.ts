@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedisUrl } from '../support/redis.js';
+import { startOwnRedis, type OwnRedis } from '../support/own-redis.js';
 
 const run = promisify(execFile);
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -78,7 +78,10 @@ describe('Dockerfile', () => {
 
 describe('the runtime stage, laid out without Docker', () => {
   let dir: string;
+  let redis: OwnRedis;
   beforeAll(async () => {
+    // The bot writes its production keys: a Redis of its own, not the shared test one.
+    redis = await startOwnRedis('image');
     dir = mkdtempSync(path.join(os.tmpdir(), 'duban-image-'));
     // Stage "build": tsc, as scripts/build.mjs runs it, into this directory.
     await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist')], { timeout: 300_000 });
@@ -87,8 +90,9 @@ describe('the runtime stage, laid out without Docker', () => {
     await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, timeout: 300_000 });
     cpSync(path.join(ROOT, 'seeds'), path.join(dir, 'seeds'), { recursive: true });
   }, 600_000);
-  afterAll(() => {
+  afterAll(async () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+    await redis?.stop();
   });
 
   it('has no development dependency installed', () => {
@@ -102,7 +106,7 @@ describe('the runtime stage, laid out without Docker', () => {
   it('node dist/src/main.js starts and answers a question in the terminal chat', async () => {
     const child = spawn(process.execPath, ['--max-semi-space-size=2', 'dist/src/main.js'], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', REDIS_URL: testRedisUrl(), REDIS_AUTOSTART: 'false', NODE_ENV: 'production' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', REDIS_URL: redis.url, REDIS_AUTOSTART: 'false', NODE_ENV: 'production', DATA_DIR: path.join(redis.dir, 'data') },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -116,7 +120,7 @@ describe('the runtime stage, laid out without Docker', () => {
   }, 60_000);
 
   it('the compiled CLI answers from the bundled seeds', async () => {
-    const { stdout } = await run(process.execPath, ['dist/src/cli.js', 'ask', '--json', '减税降费谁牵头'], { cwd: dir, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' } });
+    const { stdout } = await run(process.execPath, ['dist/src/cli.js', 'ask', '--json', '减税降费谁牵头'], { cwd: dir, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', REDIS_URL: redis.url, REDIS_AUTOSTART: 'false' } });
     const answer = JSON.parse(stdout) as { answers: Array<{ leads: string[] }> };
     expect(answer.answers[0]?.leads).toContain('县税务局');
   }, 60_000);
