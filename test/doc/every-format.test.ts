@@ -18,7 +18,7 @@ const read = (f: string) => parseDocument(new Uint8Array(readFileSync(join(dir, 
 /** The sample as an office would paste it into a .txt: numbered prose, then the table with tabs. */
 function asText(): string {
   const cn = '一二三四五六七八九';
-  const lines = [SAMPLE.title, SAMPLE.docNumber, SAMPLE.intro];
+  const lines: string[] = [SAMPLE.title, SAMPLE.docNumber, SAMPLE.intro];
   SAMPLE.sections.forEach((s, i) => {
     lines.push(`${cn[i]}、${s.heading}`);
     s.items.forEach((it, j) => lines.push(`（${cn[j]}）${it.text}`));
