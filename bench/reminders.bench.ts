@@ -21,10 +21,11 @@ import { lastDayOfMonth } from '../src/calendar/shanghai.js';
 import { createLogger } from '../src/log.js';
 import type { Ledger, Task } from '../src/plan/schema.js';
 import { planReminders } from '../src/reminders/plan.js';
+import type { Reminder } from '../src/reminders/types.js';
 import { createDeliveryQueue, deliveryUuidFor, enqueueDeliveries, type DeliveryJobData } from '../jobs/delivery-queue.js';
 import { createDeliveryWorker } from '../jobs/delivery-worker.js';
 import { syncReminderJobs } from '../jobs/plan-reminders.js';
-import { createReminderQueue } from '../jobs/reminder-queue.js';
+import { createReminderQueue, REMINDER_JOB, toJobData } from '../jobs/reminder-queue.js';
 import { startFakeLark } from '../test/fakes/lark-server.js';
 
 const TARGET_REMINDERS = 100_000;
@@ -70,7 +71,27 @@ function syntheticLedger(tasks: number): Ledger {
   return { documents: [{ file: 'bench.txt', title: '基准测试工作要点', issuer: '', docNumber: '', issuedOn: '2024-03-01', year: 2024, tasks: list }] };
 }
 
-async function benchPlanning(redis: Redis, bull: Redis): Promise<void> {
+/** Sequential Queue.addBulk of the same job data, ids and delays, 500 a call; returns ms. */
+export async function rawAddBulk(bull: Redis, planned: Reminder[], now: Date): Promise<number> {
+  const prefix = `{bench-raw-${randomBytes(4).toString('hex')}}`;
+  const queue = createReminderQueue({ connection: bull, prefix });
+  try {
+    const jobs = planned.map((r) => toJobData(r));
+    const t0 = performance.now();
+    for (let i = 0; i < jobs.length; i += 500) {
+      await queue.addBulk(
+        jobs.slice(i, i + 500).map((data) => ({ name: REMINDER_JOB, data, opts: { jobId: data.id, delay: Math.max(0, Date.parse(data.fireAt) - now.getTime()) } })),
+      );
+    }
+    return performance.now() - t0;
+  } finally {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await deleteKeys(bull, prefix);
+  }
+}
+
+export async function benchPlanning(redis: Redis, bull: Redis): Promise<void> {
   const prefix = `{bench-rem-${randomBytes(4).toString('hex')}}`;
   const log = createLogger({ level: 'silent' });
   const queue = createReminderQueue({ connection: bull, prefix });
@@ -92,6 +113,9 @@ async function benchPlanning(redis: Redis, bull: Redis): Promise<void> {
 
     const now = () => new Date('2024-03-01T00:00:00+08:00');
     const deps = { queue, redis, log, now, prefix, lockWaitMs: 0 };
+    // Raw baseline: the same jobs (data, ids, delays) through plain Queue.addBulk in the same chunks, nothing else.
+    const rawMs = await rawAddBulk(bull, planned, now());
+    console.log(`raw addBulk baseline: ${planned.length} delayed jobs in ${(rawMs / 1000).toFixed(1)} s`);
     const before = await usedMemory(redis);
     const t1 = performance.now();
     const first = await syncReminderJobs('bench', planned, deps);
@@ -100,6 +124,7 @@ async function benchPlanning(redis: Redis, bull: Redis): Promise<void> {
     console.log(
       `sync (first load): ${first.added} delayed jobs in ${(syncMs / 1000).toFixed(1)} s (${Math.round(first.added / (syncMs / 1000))} jobs/s)`,
     );
+    console.log(`planning vs raw addBulk: ${(syncMs / rawMs).toFixed(2)}× (target ≤ 1.3×; lease, fingerprints and their hash included)`);
     console.log(`redis memory: ${mb(before)} → ${mb(after)} (+${mb(after - before)}, ${Math.round((after - before) / first.added)} bytes per reminder incl. fingerprint)`);
     const t2 = performance.now();
     const second = await syncReminderJobs('bench', planned, deps);

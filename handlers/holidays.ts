@@ -139,7 +139,7 @@ async function importFromArgs(ctx: Context, deps: HolidaysCommandDeps, text: str
       try {
         return await receiveNoticeFile(ctx, deps, await deps.download(ctx.message.parentId, parent.key), parent.name);
       } catch (e) {
-        ctx.log.error({ event: 'holidays.download_failed', err: e instanceof Error ? e.message : String(e) }, 'notice download failed');
+        ctx.log.error({ event: 'holidays.download_failed', err: e }, 'notice download failed');
         await ctx.reply({ tone: 'red', blocks: [{ kind: 'text', text: '下载文件失败，未载入。请稍后重新发送。' }] });
         return;
       }

@@ -82,7 +82,7 @@ async function importFile(ctx: Context, deps: ImportCommandDeps, file: Attachmen
       await ctx.reply(refusedReply(name, `文件 ${name} 超过 ${MAX_FILE_BYTES / 1024 / 1024} MB，不像是一份工作要点，未导入。`));
       return;
     }
-    ctx.log.error({ event: 'plans.download_failed', file: name, err: e instanceof Error ? e.message : String(e) }, 'file download failed');
+    ctx.log.error({ event: 'plans.download_failed', file: name, err: e }, 'file download failed');
     await ctx.reply({ tone: 'red', blocks: [{ kind: 'text', text: `下载文件 ${name} 失败，未导入。请稍后重新发送。` }] });
     return;
   }
@@ -126,7 +126,7 @@ export function createImportCommand(deps: ImportCommandDeps = {}): Command {
         try {
           parent = await deps.fileOf(ctx.message.parentId);
         } catch (e) {
-          ctx.log.error({ event: 'plans.parent_lookup_failed', err: e instanceof Error ? e.message : String(e) }, 'could not read the replied message');
+          ctx.log.error({ event: 'plans.parent_lookup_failed', err: e }, 'could not read the replied message');
           await ctx.reply({ tone: 'red', blocks: [{ kind: 'text', text: '读取所回复的消息失败，未导入。请稍后再试，或在私聊中直接发送文件。' }] });
           return;
         }

@@ -1,6 +1,7 @@
 import type { Command } from '../src/chat/command.js';
 import bind from './bind.js';
 import confirm, { returnTask } from './confirm.js';
+import diagnose from './diagnose.js';
 import documents from './documents.js';
 import greet from './greet.js';
 import due from './due.js';
@@ -17,4 +18,4 @@ import whoami from './whoami.js';
 import whoLeads from './who-leads.js';
 
 /** Every command the bot knows; order is the order /帮助 lists them in. */
-export const commands: readonly Command[] = [whoLeads, unitTasks, due, documents, progress, reminders, confirm, returnTask, weekly, ledger, bind, unbind, importPlans, holidays, whoami, help, greet];
+export const commands: readonly Command[] = [whoLeads, unitTasks, due, documents, progress, reminders, confirm, returnTask, weekly, ledger, bind, unbind, diagnose, importPlans, holidays, whoami, help, greet];

@@ -64,7 +64,7 @@ export default defineCommand({
     try {
       delivered = await ctx.files.send(ctx.message, { name, data });
     } catch (err) {
-      ctx.log.error({ event: 'ledger.send_failed', err: err instanceof Error ? err.message : String(err), bytes: data.length }, 'ledger file not delivered');
+      ctx.log.error({ event: 'ledger.send_failed', err: err, bytes: data.length }, 'ledger file not delivered');
       await ctx.reply({ tone: 'red', blocks: [{ kind: 'text', text: '台账文件发送失败，请稍后再试。' }, { kind: 'note', text: `也可在服务器上用命令行导出：${CLI_HINT}` }] });
       return;
     }

@@ -23,7 +23,7 @@ async function withProgressButtons(ctx: Context, reply: Reply, best: Answer | un
   // The console stands for whatever group it is bound as (as for roles), so its buttons can be pressed there too.
   if (!best || !svc || (ctx.message.chatType !== 'group' && ctx.message.platform !== 'console')) return reply;
   const bound = await svc.bindings.get(ctx.message.tenant, ctx.message.chatId).catch((err: unknown) => {
-    ctx.log.warn({ event: 'lookup.binding_unavailable', err: err instanceof Error ? err.message : String(err) }, 'binding not readable; answering without buttons');
+    ctx.log.warn({ event: 'lookup.binding_unavailable', err: err }, 'binding not readable; answering without buttons');
     return undefined;
   });
   if (!bound) return reply;

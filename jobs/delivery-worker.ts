@@ -137,7 +137,7 @@ export function createDeliveryProcessor(deps: DeliveryWorkerDeps, queue: Queue<D
         },
       ],
       prefix,
-    ).catch((e: unknown) => log.error({ event: 'delivery.report_failed', ref: d.ref, chatId: d.chatId, err: String(e) }, 'could not tell the supervisors'));
+    ).catch((e: unknown) => log.error({ event: 'delivery.report_failed', ref: d.ref, chatId: d.chatId, err: e }, 'could not tell the supervisors'));
   }
 
   // The margin is absolute: it covers network jitter, which does not shrink with the windows.
@@ -280,7 +280,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): Worker<DeliveryJ
     prefix: deps.prefix ?? DEFAULT_PREFIX,
     concurrency: deps.concurrency ?? 8,
   });
-  worker.on('error', (err) => deps.log.error({ event: 'delivery.worker_error', err: err.message }, 'delivery worker error'));
+  worker.on('error', (err) => deps.log.error({ event: 'delivery.worker_error', err: err }, 'delivery worker error'));
   worker.on('closed', () => {
     void queue.close().catch(() => undefined);
   });

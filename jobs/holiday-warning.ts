@@ -87,7 +87,7 @@ export async function startHolidayWarning(deps: HolidayWarningDeps): Promise<Hol
     },
     { connection: deps.connection, prefix, concurrency: 1, ...deps.workerOptions },
   );
-  worker.on('failed', (job, err) => log.warn({ event: 'holidays.warning_failed', jobId: job?.id, err: err.message }, 'holiday warning send failed'));
+  worker.on('failed', (job, err) => log.warn({ event: 'holidays.warning_failed', jobId: job?.id, err: err }, 'holiday warning send failed'));
 
   async function tick(at: Date = now()): Promise<string | undefined> {
     const date = shanghaiDate(at);
@@ -106,13 +106,13 @@ export async function startHolidayWarning(deps: HolidayWarningDeps): Promise<Hol
         try {
           await tick();
         } catch (err) {
-          log.error({ event: 'holidays.warning_tick_failed', err: (err as Error).message }, 'holiday warning tick failed');
+          log.error({ event: 'holidays.warning_tick_failed', err: err }, 'holiday warning tick failed');
         }
       },
       { timezone: 'Asia/Shanghai', name: 'duban-holiday-warning', noOverlap: true },
     );
   }
-  await tick().catch((err: unknown) => log.error({ event: 'holidays.warning_tick_failed', err: (err as Error).message }, 'holiday warning tick failed'));
+  await tick().catch((err: unknown) => log.error({ event: 'holidays.warning_tick_failed', err: err }, 'holiday warning tick failed'));
 
   return {
     queue,

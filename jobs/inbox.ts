@@ -109,7 +109,7 @@ export function createInboxWorker(deps: InboxWorkerDeps): Worker<InboxJobData, B
     async (job: Job<InboxJobData>, token?: string) => {
       const parsed = InboxJobData.safeParse(job.data);
       if (!parsed.success) {
-        log.error({ evt: 'inbox_bad_payload', jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, 'malformed inbox job');
+        log.error({ event: 'inbox_bad_payload', jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, 'malformed inbox job');
         throw new UnrecoverableError('malformed inbox job');
       }
       const { event, at } = parsed.data;
@@ -122,7 +122,7 @@ export function createInboxWorker(deps: InboxWorkerDeps): Worker<InboxJobData, B
         return result;
       } catch (e) {
         if (e instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts) await order.finish(chat, job.id!);
-        log.warn({ evt: 'inbox_event_failed', jobId: job.id, kind: event.kind, eventId: event.id, attempt: job.attemptsMade + 1, err: e instanceof Error ? e.message : String(e) }, 'event failed; retried with backoff');
+        log.warn({ event: 'inbox_event_failed', jobId: job.id, kind: event.kind, eventId: event.id, attempt: job.attemptsMade + 1, err: e }, 'event failed; retried with backoff');
         throw e;
       }
     },
@@ -137,7 +137,7 @@ export function createInboxWorker(deps: InboxWorkerDeps): Worker<InboxJobData, B
       ...deps.workerOptions,
     },
   );
-  worker.on('error', (err) => log.error({ evt: 'inbox_worker_error', err: err.message }, 'inbox worker error'));
+  worker.on('error', (err) => log.error({ event: 'inbox_worker_error', err: err }, 'inbox worker error'));
   return worker;
 }
 
@@ -174,7 +174,7 @@ export async function closeWithin(worker: Worker, timeoutMs: number, log: Logger
   const done = await Promise.race([graceful, late]);
   clearTimeout(timer);
   if (!done) {
-    log.warn({ evt: 'worker_close_forced', queue: worker.name, timeoutMs }, 'jobs still running at the shutdown bound; handed back');
+    log.warn({ event: 'worker_close_forced', queue: worker.name, timeoutMs }, 'jobs still running at the shutdown bound; handed back');
     await Promise.race([worker.close(true), new Promise((r) => setTimeout(r, 1000))]);
   }
   return done;

@@ -181,20 +181,33 @@ export async function syncReminderJobs(tenant: string, reminders: Reminder[], de
       await redis.hset(key, p.data.id, p.fp);
     }
 
-    for (let i = 0; i < toAdd.length; i += CHUNK) {
+    // Two chunks in flight: Redis works on one while the next is serialised here.
+    const addChunk = async (chunk: ReminderJobData[]) => {
       if (!lease.held) throw new Error('lost the planning lease');
-      const chunk = toAdd.slice(i, i + CHUNK);
-      await queue.addBulk(
-        chunk.map((data) => ({
-          name: REMINDER_JOB,
-          data,
-          opts: { jobId: data.id, delay: Math.max(0, Date.parse(data.fireAt) - now.getTime()) },
-        })),
-      );
       const fields: string[] = [];
       for (const data of chunk) fields.push(data.id, planned.get(data.id)!.fp);
-      await redis.hset(key, ...(fields as [string, string]));
+      // Jobs and fingerprints in parallel: whichever lands alone, the next sync repairs it
+      // (a fingerprint without its job is recreated by the existence check above).
+      await Promise.all([
+        queue.addBulk(
+          chunk.map((data) => ({
+            name: REMINDER_JOB,
+            data,
+            opts: { jobId: data.id, delay: Math.max(0, Date.parse(data.fireAt) - now.getTime()) },
+          })),
+        ),
+        redis.hset(key, ...(fields as [string, string])),
+      ]);
+    };
+    let inFlight: Promise<void> | undefined;
+    for (let i = 0; i < toAdd.length; i += CHUNK) {
+      const next = addChunk(toAdd.slice(i, i + CHUNK));
+      // Awaited below; this only keeps a failure from being "unhandled" while the previous chunk is awaited.
+      next.catch(() => undefined);
+      if (inFlight) await inFlight;
+      inFlight = next;
     }
+    await inFlight;
     report.added = toAdd.length - report.recreated;
 
     for (let i = 0; i < stale.length; i += CHUNK) {
@@ -209,7 +222,7 @@ export async function syncReminderJobs(tenant: string, reminders: Reminder[], de
             await job.remove();
             report.removed++;
           } catch (err) {
-            log.warn({ event: 'reminders.plan.remove_failed', jobId: id, err: (err as Error).message }, 'could not remove job');
+            log.warn({ event: 'reminders.plan.remove_failed', jobId: id, err: err }, 'could not remove job');
           }
         }
       }

@@ -105,6 +105,6 @@ export function createReminderWorker(deps: ReminderWorkerDeps): Worker<ReminderJ
     prefix: deps.prefix ?? DEFAULT_PREFIX,
     concurrency: deps.concurrency ?? 4,
   });
-  worker.on('error', (err) => deps.log.error({ event: 'reminder.worker_error', err: err.message }, 'reminder worker error'));
+  worker.on('error', (err) => deps.log.error({ event: 'reminder.worker_error', err: err }, 'reminder worker error'));
   return worker;
 }

@@ -46,8 +46,8 @@ export async function startDailyReplan(opts: ReplanOptions): Promise<ReplanHandl
     },
     { connection: opts.connection, prefix, concurrency: 1 },
   );
-  worker.on('failed', (_job, err) => opts.log.error({ event: 'reminders.daily_replan_failed', err: err.message }, 'daily replan failed'));
-  worker.on('error', (err) => opts.log.error({ event: 'reminders.replan_worker_error', err: err.message }, 'replan worker error'));
+  worker.on('failed', (_job, err) => opts.log.error({ event: 'reminders.daily_replan_failed', err: err }, 'daily replan failed'));
+  worker.on('error', (err) => opts.log.error({ event: 'reminders.replan_worker_error', err: err }, 'replan worker error'));
   return {
     async close() {
       await worker.close();

@@ -106,7 +106,7 @@ export function createWeeklyProcessor(deps: WeeklyWorkerDeps) {
           log.error({ event: 'weekly.no_permission', kind: data.kind, week: data.week, tenant, chatId, code: e.code, flagged }, 'bot may not post in this chat; skipped');
           return;
         }
-        log.warn({ event: 'weekly.send_failed', kind: data.kind, week: data.week, tenant, chatId, err: e.message, code: e.code }, 'send failed; the job will retry');
+        log.warn({ event: 'weekly.send_failed', kind: data.kind, week: data.week, tenant, chatId, err: e, code: e.code }, 'send failed; the job will retry');
         transient.push(e);
       }
     };
@@ -160,6 +160,6 @@ export function createWeeklyWorker(deps: WeeklyWorkerDeps): Worker<WeeklyJobData
     // One job at a time: the summary should see the week's 催报 round finished.
     concurrency: 1,
   });
-  worker.on('error', (err) => deps.log.error({ event: 'weekly.worker_error', err: err.message }, 'weekly worker error'));
+  worker.on('error', (err) => deps.log.error({ event: 'weekly.worker_error', err: err }, 'weekly worker error'));
   return worker;
 }

@@ -109,7 +109,7 @@ export async function startWeekly(deps: StartWeeklyDeps): Promise<WeeklyHandle> 
           try {
             await enqueue(kind, now(), 'tick');
           } catch (err) {
-            log.error({ event: 'weekly.tick_failed', kind, err: (err as Error).message }, 'weekly tick could not enqueue');
+            log.error({ event: 'weekly.tick_failed', kind, err: err }, 'weekly tick could not enqueue');
           }
         },
         { timezone: deps.config.weekly.timezone, name: `duban-weekly-${kind}`, noOverlap: true },
@@ -138,7 +138,7 @@ export async function startWeekly(deps: StartWeeklyDeps): Promise<WeeklyHandle> 
   try {
     await handle.catchUp();
   } catch (err) {
-    log.error({ event: 'weekly.catch_up_failed', err: (err as Error).message }, 'weekly catch-up failed');
+    log.error({ event: 'weekly.catch_up_failed', err: err }, 'weekly catch-up failed');
   }
   return handle;
 }

@@ -20,6 +20,7 @@ export const SUBCOMMANDS = {
   ledger: '查看或导出实时台账（含进展） / show or export the live ledger with progress',
   import: '把工作要点文件导入计划库，运行中的督办立即载入 / import plan files into the library in Redis',
   holidays: '读取国务院节假日安排通知，查看某年放假和调休及来源 / read a holiday notice, show a year\'s days off',
+  audit: '导出审计日志（xlsx/csv/json） / export the audit log',
 } as const;
 
 export type SubcommandName = keyof typeof SUBCOMMANDS;

@@ -62,6 +62,12 @@ export interface Config {
   /** `undefined` when no Lark credentials are configured: the bot runs as a terminal chat. */
   lark: LarkConfig | undefined;
   http: { port: number };
+  ops: {
+    /** The bull-board dashboard at /admin/queues; off unless both are set. */
+    dashboard?: { user: string; password: string };
+    /** /readyz fails when a queue's oldest ready job waited this long and nothing finished meanwhile. */
+    stallSeconds: number;
+  };
   roles: { adminOpenIds: string[]; supervisorOpenIds: string[]; supervisorChatId?: string };
   reminders: {
     /** Local (Asia/Shanghai) time of day reminders go out. */
@@ -94,7 +100,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose values must never be echoed (not in messages, not in logs). */
-const SECRET_VARS = new Set(['LARK_APP_SECRET', 'LARK_ENCRYPT_KEY', 'LARK_VERIFICATION_TOKEN']);
+const SECRET_VARS = new Set(['LARK_APP_SECRET', 'LARK_ENCRYPT_KEY', 'LARK_VERIFICATION_TOKEN', 'DASHBOARD_PASSWORD']);
 
 /** Example value per variable, quoted in every error message about it. */
 export const ENV_EXAMPLES: Readonly<Record<string, string>> = {
@@ -130,6 +136,9 @@ export const ENV_EXAMPLES: Readonly<Record<string, string>> = {
   DEMO_TODAY: '2022-07-05',
   REDIS_REQUIRE_AOF: 'true',
   SHUTDOWN_TIMEOUT_SECONDS: '8',
+  DASHBOARD_USER: 'ops',
+  DASHBOARD_PASSWORD: '（至少 12 位的随机口令）',
+  READY_STALL_SECONDS: '300',
 };
 
 const LARK_DOMAINS: Record<string, string> = {
@@ -321,6 +330,9 @@ export const envSchema = z.object({
     .default('auto'),
   REDIS_REQUIRE_AOF: boolFlag.default(false),
   SHUTDOWN_TIMEOUT_SECONDS: intIn(1, 600).default(8),
+  DASHBOARD_USER: token('队列面板用户名').optional(),
+  DASHBOARD_PASSWORD: z.string().min(12, { error: '至少 12 个字符' }).optional(),
+  READY_STALL_SECONDS: intIn(30, 86_400).default(300),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -364,6 +376,9 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
   // A made-up "today" would move real reminders: only the terminal chat may have one.
   if (larkOn && env.DEMO_TODAY !== undefined && !/^(auto|off)$/i.test(env.DEMO_TODAY)) {
     out.push(problem('DEMO_TODAY', '演示日期只用于终端对话；接入飞书时请删掉这一行（提醒按真实日期发送）', env.DEMO_TODAY));
+  }
+  if (has('DASHBOARD_USER') !== has('DASHBOARD_PASSWORD')) {
+    out.push(problem(has('DASHBOARD_USER') ? 'DASHBOARD_PASSWORD' : 'DASHBOARD_USER', '队列面板需要同时设置 DASHBOARD_USER 和 DASHBOARD_PASSWORD（都不设则不开放面板）', undefined));
   }
   const appId = env.LARK_APP_ID;
   if (larkOn && mode === 'ws' && appId !== undefined && !/^cli_[0-9a-f]{16}$/.test(appId)) {
@@ -420,6 +435,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     holidays: { noticeFiles: e.HOLIDAY_NOTICE_FILES },
     lark,
     http: { port: e.PORT },
+    ops: {
+      ...(e.DASHBOARD_USER !== undefined && e.DASHBOARD_PASSWORD !== undefined
+        ? { dashboard: { user: e.DASHBOARD_USER, password: e.DASHBOARD_PASSWORD } }
+        : {}),
+      stallSeconds: e.READY_STALL_SECONDS,
+    },
     roles: {
       adminOpenIds: e.ADMIN_OPEN_IDS,
       supervisorOpenIds: e.SUPERVISOR_OPEN_IDS,
@@ -454,6 +475,7 @@ export function redactConfig(config: Config): unknown {
             encryptKey: mask(config.lark.encryptKey),
             verificationToken: mask(config.lark.verificationToken),
           },
+    ops: { ...config.ops, ...(config.ops.dashboard ? { dashboard: { user: config.ops.dashboard.user, password: '[set]' } } : {}) },
   };
 }
 

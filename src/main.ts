@@ -21,6 +21,7 @@ import { createHolidaysCommand, holidayNoticeFiles } from '../handlers/holidays.
 import { setupHolidays } from './holidays/setup.js';
 import { MAX_NOTICE_BYTES } from './holidays/files.js';
 import { scanTenants } from '../jobs/weekly-tenants.js';
+import { createDeliveryRecords } from '../jobs/delivery-records.js';
 import { startConsole } from './adapters/console/index.js';
 import { systemClock } from './chat/types.js';
 import { demoClock, demoNote, demoToday, withDemoLabel } from './chat/demo-today.js';
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
   // (at LOG_LEVEL, as in Lark mode), never into the chat. With Lark, JSON lines on stderr.
   const logFile = path.resolve(config.dataDir, 'logs', 'duban.log');
   const log = createLogger({ level: config.logLevel, destination: consoleMode ? logFile : 2 });
-  log.info({ evt: 'config', config: redactConfig(config) }, 'starting');
+  log.info({ event: 'config', config: redactConfig(config) }, 'starting');
 
   let files: string[];
   try {
@@ -150,12 +151,15 @@ async function main(): Promise<number> {
           fileOf: (messageId: string) => messenger().fileOfMessage(messageId),
         }),
   });
+  // /诊断 reads the reminder and delivery queues (bullmq is loaded only when it is asked).
+  const deliveries = redis.ok ? createDeliveryRecords({ connection: redis.conns.queue, prefix: config.redis.queuePrefix }) : undefined;
   const bot = createBot({
     plans,
     commands: builtinCommands.map((c) => (c.name === importCommand.name ? importCommand : c.name === holidaysCommand.name ? holidaysCommand : c)),
     clock,
     log,
     ...(progress ? { roleOf: (m) => progress.roleOf(m), progress: progress.services, buttons: progress.buttons } : {}),
+    ...(deliveries ? { deliveries } : {}),
     files: consoleMode
       ? dirFileSink(config.dataDir)
       : larkFileSink({
@@ -180,6 +184,7 @@ async function main(): Promise<number> {
     });
     await progress?.settle();
     await holidays.book.close();
+    await deliveries?.close();
     await registry.close();
     if (redis.ok) await redis.close();
     return 0;

@@ -32,6 +32,10 @@ import { scanTenants } from '../jobs/weekly-tenants.js';
 import { startHolidayWarning } from '../jobs/holiday-warning.js';
 import { holidaySource } from './calendar/workdays.js';
 import type { HolidayBook } from './holidays/book.js';
+import { createWeeklyQueue } from '../jobs/weekly-queue.js';
+import { isRateLimited } from './adapters/lark/errors.js';
+import { createMetrics, instrumentBot } from './ops/metrics.js';
+import { createOps } from './ops/index.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -65,6 +69,23 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
   if (deps.holidays) shutdown.add(85, 'holidays', () => deps.holidays!.close());
   shutdown.add(70, 'progress', (ms) => progress.settle(ms));
 
+  // Queues first: the operator's endpoints (served by the webhook's port) report on them.
+  const reminderQueue = createReminderQueue({ connection, prefix });
+  const deliveryQueue = createDeliveryQueue({ connection, prefix });
+  const weeklyQueue = createWeeklyQueue({ connection, prefix });
+  const metrics = createMetrics();
+  const ops = await createOps({
+    config,
+    metrics,
+    ping: () => client.ping(),
+    larkToken: async () => {
+      if (!deps.lark.handle) throw new Error('Lark is not started');
+      return deps.lark.handle.client.token();
+    },
+    queues: { reminder: reminderQueue, delivery: deliveryQueue, weekly: weeklyQueue },
+    log,
+  });
+
   const handle = await startLark({
     config: {
       appId: lark.appId,
@@ -77,20 +98,25 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
       webhookPath: lark.webhookPath,
       eventMaxAgeSeconds: lark.eventMaxAgeSeconds,
     },
-    bot: deps.bot,
+    bot: instrumentBot(deps.bot, metrics),
     // Events are stored in Redis before Lark is acknowledged; these workers answer them.
     inbox: (run) => startInbox({ connection, redis: client, prefix, run, log }),
     log,
+    routes: ops.routes,
+    onApiError: (e) => {
+      if (isRateLimited(e)) metrics.rateLimited(e.op);
+    },
   });
   deps.lark.handle = handle;
   // First stop taking work: the webhook closes, then the inbox finishes or hands back what it runs.
   shutdown.add(10, 'lark', (ms) => handle.stop(ms));
+  // ws mode has no webhook listener: health, metrics and the dashboard get PORT to themselves.
+  const opsPort = handle.mode === 'ws' ? await ops.listen(config.http.port) : handle.port;
+  shutdown.add(15, 'ops', () => ops.close());
 
   // Reminders: the delivery worker owns retries and rate limits, so its sender does not retry.
   const sender = createMessenger({ client: handle.client, log, retry: { maxAttempts: 1 } });
   const send = progress.withCardRefs((chatId, reply, uuid: string) => sender.sendToChat(chatId, reply, uuid));
-  const reminderQueue = createReminderQueue({ connection, prefix });
-  const deliveryQueue = createDeliveryQueue({ connection, prefix });
   const reminderWorker = createReminderWorker({
     connection,
     deliveryQueue,
@@ -112,21 +138,30 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     log,
     prefix,
   });
+  deliveryWorker.on('completed', () => metrics.reminderSent());
+  deliveryWorker.on('failed', (job) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) metrics.reminderFailed();
+  });
   shutdown.add(40, 'workers', (ms) => Promise.all([closeWithin(reminderWorker, ms, log), closeWithin(deliveryWorker, ms, log)]));
-  shutdown.add(50, 'queues', () => Promise.all([reminderQueue.close(), deliveryQueue.close()]));
+  shutdown.add(50, 'queues', () => Promise.all([reminderQueue.close(), deliveryQueue.close(), weeklyQueue.close()]));
 
   // A tenant is known once one of its chats binds or reports; plan for each, now and every hour,
   // so a new binding starts receiving reminders within the hour. Syncs are idempotent.
   const reminderConfig = reminderSettings(config.reminders);
   // Reads the plans at call time, so a reload (/导入, the CLI, another replica) moves or removes jobs.
-  const replan = createReplan({
+  const planOnce = createReplan({
     plans,
     tenants: () => scanTenants(client),
     sync: (input) => planReminderJobs(input, { queue: reminderQueue, redis: client, log, prefix }),
     config: reminderConfig,
     log,
   });
-  await replan().catch((e: unknown) => log.error({ evt: 'reminders_plan_failed', err: String(e) }, 'reminder planning failed'));
+  const replan = async () => {
+    const r = await planOnce();
+    metrics.remindersPlanned(r.added + r.changed);
+    return r;
+  };
+  await replan().catch((e: unknown) => log.error({ event: 'reminders_plan_failed', err: e }, 'reminder planning failed'));
   const replanner = await startDailyReplan({ connection, prefix, pattern: '7 * * * *', run: async () => void (await replan()), log });
   shutdown.add(30, 'replan', () => replanner.close());
   deps.registry?.onReload(() => replan());
@@ -149,7 +184,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
     if (!sup) return;
     const uuid = `dub-sys-${createHash('sha256').update(ref).digest('hex').slice(0, 32)}`;
     await enqueueDeliveries(deliveryQueue, client, [{ data: { v: 1, tenant: 'system', chatId: sup, ref, uuid, reply: { title, tone: 'red', blocks: [{ kind: 'text', text }] } } }], prefix).catch(
-      (e: unknown) => log.error({ evt: 'supervisor_notice_failed', ref, err: String(e) }, 'could not tell the supervisors'),
+      (e: unknown) => log.error({ event: 'supervisor_notice_failed', ref, err: e }, 'could not tell the supervisors'),
     );
   };
   if (deps.redis.durability?.aofOff) {
@@ -172,7 +207,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
         await pipe.exec();
       }
       const summary = await replan();
-      log.warn({ evt: 'reconciled_after_data_loss', restoredDeliveries: uuids.length, ...summary }, 'reconciled after Redis data loss');
+      log.warn({ event: 'reconciled_after_data_loss', restoredDeliveries: uuids.length, ...summary }, 'reconciled after Redis data loss');
       await tellSupervisors(
         `redis-data-lost:${Date.now()}`,
         'Redis 数据丢失，已重新核对',
@@ -196,7 +231,7 @@ export async function startServices(deps: ServiceDeps): Promise<void> {
   });
   shutdown.add(20, 'weekly', () => weekly.stop());
 
-  log.info({ evt: 'started', mode: handle.mode, port: handle.port }, `督办 listening (${handle.mode})`);
+  log.info({ event: 'started', mode: handle.mode, port: opsPort }, `督办 listening (${handle.mode})`);
 
 }
 
@@ -219,15 +254,15 @@ export function installShutdown(opts: { log: Logger; boundMs: number }): Shutdow
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
-      log.info({ evt: 'stopping_again', signal }, 'already shutting down');
+      log.info({ event: 'stopping_again', signal }, 'already shutting down');
       return;
     }
     stopping = true;
     const started = Date.now();
     const deadline = started + opts.boundMs;
-    log.info({ evt: 'stopping', signal, boundMs: opts.boundMs }, 'shutting down');
+    log.info({ event: 'stopping', signal, boundMs: opts.boundMs }, 'shutting down');
     const hard = setTimeout(() => {
-      log.error({ evt: 'stop_timeout', boundMs: opts.boundMs }, 'shutdown bound reached; exiting now');
+      log.error({ event: 'stop_timeout', boundMs: opts.boundMs }, 'shutdown bound reached; exiting now');
       process.exit(1);
     }, opts.boundMs + 500);
     hard.unref();
@@ -239,7 +274,7 @@ export function installShutdown(opts: { log: Logger; boundMs: number }): Shutdow
         run(Math.round(left * 0.8)).then(
           () => 'ok' as const,
           (e: unknown) => {
-            log.error({ evt: 'stop_failed', step: name, err: String(e) }, 'shutdown step failed');
+            log.error({ event: 'stop_failed', step: name, err: e }, 'shutdown step failed');
             return 'failed' as const;
           },
         ),
@@ -248,9 +283,9 @@ export function installShutdown(opts: { log: Logger; boundMs: number }): Shutdow
         }),
       ]);
       clearTimeout(timer);
-      if (outcome === 'timeout') log.warn({ evt: 'stop_step_timeout', step: name, ms: left }, 'shutdown step did not finish in time; moving on');
+      if (outcome === 'timeout') log.warn({ event: 'stop_step_timeout', step: name, ms: left }, 'shutdown step did not finish in time; moving on');
     }
-    log.info({ evt: 'stopped', ms: Date.now() - started }, 'stopped');
+    log.info({ event: 'stopped', ms: Date.now() - started }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -149,7 +149,7 @@ describe('npm start', () => {
       child.stderr!.on('data', (d) => (stderr += d));
       // Bounded wait for the start-up line.
       const deadline = Date.now() + 30_000;
-      while (!stderr.includes('"evt":"started"')) {
+      while (!stderr.includes('"event":"started"')) {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bot did not start:\n${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -84,7 +84,7 @@ export function createAuditLog(redis: Redis | Cluster, opts: AuditLogOptions): A
         log.info({ ...line, auditId: id }, `audit ${input.action}`);
         return { ...input, id, at, detail };
       } catch (err) {
-        log.error({ ...line, err: err instanceof Error ? err.message : String(err) }, 'audit entry not stored in Redis');
+        log.error({ ...line, err: err }, 'audit entry not stored in Redis');
         return undefined;
       }
     },

@@ -8,6 +8,7 @@ import type { Bot, ButtonPress, ButtonResult, Clock, InboundEvent, IncomingMessa
 import type { ProgressServices } from '../progress/services.js';
 import { onceScoped } from '../progress/store.js';
 import type { FileSink } from '../summary/file-sink.js';
+import type { DeliveryLog } from './deliveries.js';
 
 export interface BotDeps {
   /** The loaded plans, or a getter when they can be reloaded while running. */
@@ -24,6 +25,8 @@ export interface BotDeps {
   files?: FileSink;
   /** What pressing a button does, by the button's `action` (see src/progress/buttons.ts). */
   buttons?: Readonly<Record<string, ButtonRun>>;
+  /** Reminder and delivery records for /诊断. */
+  deliveries?: DeliveryLog;
 }
 
 /** One button action: the press (already verified by the adapter), the plans now, the services. */
@@ -134,6 +137,7 @@ export function createBot(deps: BotDeps): Bot {
           const ctx: Context = { message, args, via, reply: send, plans: plansNow(), clock: deps.clock, log: clog, role, commands };
           if (deps.progress) ctx.progress = out.idempotencyKey ? { ...deps.progress, store: onceScoped(deps.progress.store, out.idempotencyKey) } : deps.progress;
           if (deps.files) ctx.files = deps.files;
+          if (deps.deliveries) ctx.deliveries = deps.deliveries;
           try {
             await command.run(ctx);
           } catch (err) {

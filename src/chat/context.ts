@@ -4,6 +4,7 @@ import type { PlanIndex } from '../search/index.js';
 import type { FileSink } from '../summary/file-sink.js';
 import type { UnitDirectory } from '../units/directory.js';
 import type { Command } from './command.js';
+import type { DeliveryLog } from './deliveries.js';
 import type { Via } from './route.js';
 import type { Clock, IncomingMessage, Logger, Reply, Role } from './types.js';
 
@@ -37,6 +38,8 @@ export interface Context {
   progress?: ProgressServices;
   /** Puts a file into the conversation (/台账): Lark uploads it, the console saves it under DATA_DIR. */
   files?: FileSink;
+  /** What happened to reminders and their messages (/诊断); absent without Redis. */
+  deliveries?: DeliveryLog;
 }
 
 export function toReply(reply: Reply | string): Reply {

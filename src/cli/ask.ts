@@ -20,7 +20,8 @@ const EXIT_OK = 0;
 const EXIT_INPUT = 1;
 const EXIT_USAGE = 2;
 
-const BUNDLED_SEEDS = fileURLToPath(new URL('../../seeds/', import.meta.url));
+// src/cli/ask.ts, or dist/src/cli/ask.js once compiled: seeds/ is at the project root either way.
+const BUNDLED_SEEDS = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../../seeds/' : '../../seeds/', import.meta.url));
 
 export const ASK_HELP = [
   '用法 / usage: npm run -s cli -- ask [--plan 文件…] [--json] [--limit N] [--units units.yaml] "问题"',

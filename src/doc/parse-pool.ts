@@ -85,7 +85,7 @@ export function createParsePool(opts: ParsePoolOptions = {}): ParsePool {
       finish();
       if (job) {
         const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-        o.log?.warn({ event: 'doc.parse_worker_failed', file: job.file, code: e.code, err: e.message }, 'parse worker failed');
+        o.log?.warn({ event: 'doc.parse_worker_failed', file: job.file, code: e.code, err: e }, 'parse worker failed');
         job.reject(
           new PlanError(
             oom ? 'too-large' : 'unreadable',

@@ -3,12 +3,15 @@ import { READ_LIMITS, type DocModel } from './model.js';
 import { sniff } from './sniff.js';
 import { isZip, listZip } from './zip.js';
 import { readText } from './read-text.js';
-import { readDocx } from './readers/docx.js';
-import { readDoc } from './readers/doc.js';
-import { readHtml } from './readers/html.js';
-import { readXlsx } from './readers/xlsx.js';
-import { readXls } from './readers/xls.js';
-import { readPdf } from './readers/pdf.js';
+
+// Readers are loaded when a file of their kind arrives: their libraries (exceljs, SheetJS, pdfjs,
+// parse5, word-extractor, saxes) would otherwise cost every start-up, terminal chat and CLI call.
+const readHtml = async (b: Uint8Array, f: string) => (await import('./readers/html.js')).readHtml(b, f);
+const readDocx = async (b: Uint8Array, f: string) => (await import('./readers/docx.js')).readDocx(b, f);
+const readXlsx = async (b: Uint8Array, f: string) => (await import('./readers/xlsx.js')).readXlsx(b, f);
+const readXls = async (b: Uint8Array, f: string) => (await import('./readers/xls.js')).readXls(b, f);
+const readPdf = async (b: Uint8Array, f: string) => (await import('./readers/pdf.js')).readPdf(b, f);
+const readDoc = async (b: Uint8Array, f: string) => (await import('./readers/doc.js')).readDoc(b, f);
 
 /**
  * Any file an office sends → the document model, chosen by content. Formats we

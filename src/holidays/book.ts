@@ -80,7 +80,7 @@ export function createHolidayBook(deps: HolidayBookDeps): HolidayBook {
     if (base) fromFiles.set(a.year, applyAmendment(base, a));
     else rejected.push({ file, reason: `没有${a.year}年的节假日安排通知可供调整` });
   }
-  for (const r of rejected) log.warn({ evt: 'holiday_notice_rejected', file: r.file, reason: r.reason }, 'notice file not used');
+  for (const r of rejected) log.warn({ event: 'holiday_notice_rejected', file: r.file, reason: r.reason }, 'notice file not used');
   let imported = new Map<number, { entry: StoredNotice; notice: HolidayNotice }>();
   let tables = new Map<number, NoticeYear>();
   let version = 0;
@@ -114,12 +114,12 @@ export function createHolidayBook(deps: HolidayBookDeps): HolidayBook {
     for (const entry of await store.list()) {
       const notice = effective(entry);
       if (notice) next.set(entry.year, { entry, notice });
-      else log.warn({ evt: 'holiday_notice_rejected', year: entry.year }, 'stored notice no longer parses; not used');
+      else log.warn({ event: 'holiday_notice_rejected', year: entry.year }, 'stored notice no longer parses; not used');
     }
     imported = next;
     storeVersion = v;
     rebuildTables();
-    log.info({ evt: 'holiday_notices_loaded', years: [...tables.keys()].sort(), imported: next.size, files: fromFiles.size }, 'holiday notices loaded');
+    log.info({ event: 'holiday_notices_loaded', years: [...tables.keys()].sort(), imported: next.size, files: fromFiles.size }, 'holiday notices loaded');
   }
 
   async function runHooks(): Promise<'done' | 'failed' | undefined> {
@@ -128,7 +128,7 @@ export function createHolidayBook(deps: HolidayBookDeps): HolidayBook {
       for (const h of hooks) await h();
       return 'done';
     } catch (err) {
-      log.error({ evt: 'holiday_change_hook_failed', err: err instanceof Error ? err.message : String(err) }, 'after-change hook failed');
+      log.error({ event: 'holiday_change_hook_failed', err: err }, 'after-change hook failed');
       return 'failed';
     }
   }
@@ -158,7 +158,7 @@ export function createHolidayBook(deps: HolidayBookDeps): HolidayBook {
         try {
           await reread();
         } catch (err) {
-          log.error({ evt: 'holiday_store_unavailable', err: err instanceof Error ? err.message : String(err) }, 'imported holiday notices not loaded');
+          log.error({ event: 'holiday_store_unavailable', err: err }, 'imported holiday notices not loaded');
         }
       });
     },
@@ -180,7 +180,7 @@ export function createHolidayBook(deps: HolidayBookDeps): HolidayBook {
         if (!entry.text) return { ok: false as const, code: 'no-base' as const, reason: `请先导入${year}年的节假日安排通知` };
         await store.put(entry);
         await reread();
-        log.info({ evt: 'holiday_notice_imported', year, kind: p.kind, off: p.notice.off.length, work: p.notice.work.length, by: who.by }, 'holiday notice imported');
+        log.info({ event: 'holiday_notice_imported', year, kind: p.kind, off: p.notice.off.length, work: p.notice.work.length, by: who.by }, 'holiday notice imported');
         const replan = await runHooks();
         return { ...p, ...(replan ? { replan } : {}) };
       });
@@ -208,10 +208,10 @@ export function createHolidayBook(deps: HolidayBookDeps): HolidayBook {
         void serial(async () => {
           if (!note && (await store.version()) === storeVersion) return;
           if (note && note.version <= storeVersion) return;
-          log.info({ evt: 'holiday_remote_change', year: note?.year }, 'holiday notices changed elsewhere; reloading');
+          log.info({ event: 'holiday_remote_change', year: note?.year }, 'holiday notices changed elsewhere; reloading');
           await reread();
           await runHooks();
-        }).catch((err: unknown) => log.error({ evt: 'holiday_remote_reload_failed', err: err instanceof Error ? err.message : String(err) }, 'reload after a remote change failed'));
+        }).catch((err: unknown) => log.error({ event: 'holiday_remote_reload_failed', err: err }, 'reload after a remote change failed'));
       });
     },
 

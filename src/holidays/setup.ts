@@ -30,7 +30,7 @@ export async function setupHolidays(opts: { config: Pick<Config, 'holidays'>; re
     const f = await readNoticeFile(path, opts.cwd ?? process.cwd());
     if ('error' in f) {
       problems.push(`未载入节假日通知：${f.error}`);
-      log.warn({ evt: 'holiday_notice_file_unreadable', file: f.file, reason: f.error }, 'notice file not read');
+      log.warn({ event: 'holiday_notice_file_unreadable', file: f.file, reason: f.error }, 'notice file not read');
     } else files.push(f);
   }
   const store = opts.redis ? createHolidayStore(opts.redis, { log }) : undefined;
@@ -38,12 +38,12 @@ export async function setupHolidays(opts: { config: Pick<Config, 'holidays'>; re
   for (const r of book.rejected) problems.push(`未载入节假日通知 ${r.file}：${r.reason}`);
   await book.load();
   setNoticeProvider(book);
-  onUncoveredYear((year) => log.info({ evt: 'calendar.estimate_used', year }, 'no holiday schedule or notice for this year; statutory estimate'));
+  onUncoveredYear((year) => log.info({ event: 'calendar.estimate_used', year }, 'no holiday schedule or notice for this year; statutory estimate'));
   const today = shanghaiDate((opts.now ?? (() => new Date()))());
   const missing = yearNeedingNotice(today, holidaySource);
   if (missing !== undefined) {
     log.warn(
-      { evt: 'holidays.notice_missing', year: missing, today, notices: book.years(), fix: '/假期 导入 <通知全文> | cli holidays --notice FILE --save | HOLIDAY_NOTICE_FILES' },
+      { event: 'holidays.notice_missing', year: missing, today, notices: book.years(), fix: '/假期 导入 <通知全文> | cli holidays --notice FILE --save | HOLIDAY_NOTICE_FILES' },
       `no State Council holiday notice for ${missing}; reminders use the statutory estimate`,
     );
   }

@@ -62,7 +62,7 @@ export function createHolidayStore(redis: Redis | Cluster, opts: { prefix?: stri
     try {
       await redis.publish(channel, JSON.stringify({ year, version, origin }));
     } catch (err) {
-      log.warn({ evt: 'holiday_publish_failed', year, err: err instanceof Error ? err.message : String(err) }, 'change note not published');
+      log.warn({ event: 'holiday_publish_failed', year, err: err }, 'change note not published');
     }
   }
 
@@ -75,7 +75,7 @@ export function createHolidayStore(redis: Redis | Cluster, opts: { prefix?: stri
         try {
           out.push(StoredNotice.parse(JSON.parse(raw)));
         } catch {
-          log.warn({ evt: 'holiday_bad_entry', year: field }, 'malformed holiday notice skipped');
+          log.warn({ event: 'holiday_bad_entry', year: field }, 'malformed holiday notice skipped');
         }
       }
       return out.sort((a, b) => a.year - b.year);
@@ -83,7 +83,7 @@ export function createHolidayStore(redis: Redis | Cluster, opts: { prefix?: stri
     async put(entry) {
       const res = await redis.multi().hset(hashKey, String(entry.year), JSON.stringify(StoredNotice.parse(entry))).incr(versionKey).exec();
       const version = Number(res?.[1]?.[1] ?? 0);
-      log.info({ evt: 'holiday_notice_put', year: entry.year, amendments: entry.amendments.length, by: entry.by, version }, 'holiday notice stored');
+      log.info({ event: 'holiday_notice_put', year: entry.year, amendments: entry.amendments.length, by: entry.by, version }, 'holiday notice stored');
       await notify(entry.year, version);
       return version;
     },
@@ -91,7 +91,7 @@ export function createHolidayStore(redis: Redis | Cluster, opts: { prefix?: stri
       const res = await redis.multi().hdel(hashKey, String(year)).incr(versionKey).exec();
       const removed = Number(res?.[0]?.[1] ?? 0) > 0;
       const version = Number(res?.[1]?.[1] ?? 0);
-      log.info({ evt: 'holiday_notice_remove', year, removed, version }, 'holiday notice removed');
+      log.info({ event: 'holiday_notice_remove', year, removed, version }, 'holiday notice removed');
       if (removed) await notify(year, version);
       return removed;
     },
@@ -114,7 +114,7 @@ export function createHolidayStore(redis: Redis | Cluster, opts: { prefix?: stri
     },
     async subscribe(onNote) {
       const sub: Redis | Cluster = (redis as { duplicate(): Redis | Cluster }).duplicate();
-      sub.on('error', (err: Error) => log.warn({ evt: 'holiday_sub_error', err: err.message }, 'subscriber connection error'));
+      sub.on('error', (err: Error) => log.warn({ event: 'holiday_sub_error', err: err }, 'subscriber connection error'));
       let ready = 0;
       sub.on('ready', () => {
         ready += 1;
@@ -126,7 +126,7 @@ export function createHolidayStore(redis: Redis | Cluster, opts: { prefix?: stri
         try {
           note = Note.parse(JSON.parse(raw));
         } catch {
-          log.warn({ evt: 'holiday_bad_note' }, 'malformed change note ignored');
+          log.warn({ event: 'holiday_bad_note' }, 'malformed change note ignored');
           return;
         }
         if (note.origin !== origin) onNote(note);

@@ -119,7 +119,7 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
     try {
       parsed = Stored.parse(JSON.parse(raw));
     } catch {
-      log.warn({ evt: 'plan_library_bad_entry', name: field }, 'malformed library entry skipped');
+      log.warn({ event: 'plan_library_bad_entry', name: field }, 'malformed library entry skipped');
       return undefined;
     }
     const { data, byName, ...rest } = parsed;
@@ -132,7 +132,7 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
       await redis.publish(channel, JSON.stringify(note));
     } catch (err) {
       // The change is stored; replicas pick it up on their next version check.
-      log.warn({ evt: 'plan_library_publish_failed', action, name, err: err instanceof Error ? err.message : String(err) }, 'change note not published');
+      log.warn({ event: 'plan_library_publish_failed', action, name, err: err }, 'change note not published');
     }
   }
 
@@ -164,7 +164,7 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
       const stored = JSON.stringify({ ...entry, data: data.toString('base64') });
       const res = await redis.multi().hset(hashKey, name, stored).incr(versionKey).exec();
       const version = Number(res?.[1]?.[1] ?? 0);
-      log.info({ evt: 'plan_library_put', name, bytes: data.length, by, version }, 'plan file stored');
+      log.info({ event: 'plan_library_put', name, bytes: data.length, by, version }, 'plan file stored');
       await notify('put', name, version);
       return entry;
     },
@@ -173,7 +173,7 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
       const res = await redis.multi().hdel(hashKey, name).incr(versionKey).exec();
       const removed = Number(res?.[0]?.[1] ?? 0) > 0;
       const version = Number(res?.[1]?.[1] ?? 0);
-      log.info({ evt: 'plan_library_remove', name, removed, version }, 'plan file removed');
+      log.info({ event: 'plan_library_remove', name, removed, version }, 'plan file removed');
       if (removed) await notify('remove', name, version);
       return removed;
     },
@@ -183,7 +183,7 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
     async subscribe(onNote) {
       // A subscribed connection can run nothing else: a connection of its own.
       const sub: Redis | Cluster = (redis as { duplicate(): Redis | Cluster }).duplicate();
-      sub.on('error', (err: Error) => log.warn({ evt: 'plan_library_sub_error', err: err.message }, 'subscriber connection error'));
+      sub.on('error', (err: Error) => log.warn({ event: 'plan_library_sub_error', err: err }, 'subscriber connection error'));
       let ready = 0;
       sub.on('ready', () => {
         ready += 1;
@@ -196,13 +196,13 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
         try {
           note = Note.parse(JSON.parse(raw));
         } catch {
-          log.warn({ evt: 'plan_library_bad_note' }, 'malformed change note ignored');
+          log.warn({ event: 'plan_library_bad_note' }, 'malformed change note ignored');
           return;
         }
         if (note.origin !== origin) onNote(note);
       });
       await sub.subscribe(channel);
-      log.info({ evt: 'plan_library_subscribed', channel }, 'listening for plan changes');
+      log.info({ event: 'plan_library_subscribed', channel }, 'listening for plan changes');
       return {
         async close() {
           await sub.quit().catch(() => sub.disconnect());

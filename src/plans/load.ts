@@ -38,7 +38,7 @@ export async function readPlanFiles(files: readonly string[], log: Logger, parse
     await pool?.close();
   }
   for (const twin of sameDocNumber(documents)) {
-    log.warn({ evt: 'plan_same_doc_number', files: twin.files, docNumber: twin.docNumber }, 'two plan files carry the same 文号; their tasks appear twice');
+    log.warn({ event: 'plan_same_doc_number', files: twin.files, docNumber: twin.docNumber }, 'two plan files carry the same 文号; their tasks appear twice');
   }
   return { documents, rejected };
 
@@ -49,11 +49,11 @@ export async function readPlanFiles(files: readonly string[], log: Logger, parse
       if (info.size > MAX_FILE_BYTES) throw new PlanError('too-large', `文件 ${basename(file)} 超过 ${MAX_FILE_BYTES / 1024 / 1024} MB，未导入`, file);
       const { document: doc, notes } = await run(await readFile(file), basename(file));
       documents.push(doc);
-      log.info({ evt: 'plan_loaded', file: basename(file), tasks: doc.tasks.length, year: doc.year, notes }, 'plan loaded');
+      log.info({ event: 'plan_loaded', file: basename(file), tasks: doc.tasks.length, year: doc.year, notes }, 'plan loaded');
     } catch (e) {
       const reason = e instanceof PlanError ? e.message : (e as NodeJS.ErrnoException).code === 'ENOENT' ? `找不到文件 ${file}` : String(e);
       rejected.push({ file, reason });
-      log.warn({ evt: 'plan_rejected', file, reason }, 'plan rejected');
+      log.warn({ event: 'plan_rejected', file, reason }, 'plan rejected');
     }
   }
 }
@@ -65,7 +65,7 @@ export async function readUnits(unitsFile: string | undefined, log: Logger): Pro
     return UnitDirectory.fromYaml(await readFile(unitsFile, 'utf8'));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    log.warn({ evt: 'units_missing', file: unitsFile }, 'unit directory not found; unit aliases are not available');
+    log.warn({ event: 'units_missing', file: unitsFile }, 'unit directory not found; unit aliases are not available');
     return UnitDirectory.empty();
   }
 }

@@ -140,7 +140,9 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
   const parsed = new Map<string, PlanDocument>();
   const ownPool = deps.parse ? undefined : createParsePool({ log });
   const parse: ParsePool['parse'] = deps.parse ?? ownPool!.parse;
-  let plans = buildPlans(deps.bundled, deps.units);
+  // Built on first use: load() rebuilds at once with the library, and building twice at start-up
+  // doubled peak memory with many plans (two search indexes alive at the same time).
+  let plans: Plans | undefined;
   let importedNames = new Set<string>();
   let version = -1;
   let subscription: LibrarySubscription | undefined;
@@ -177,7 +179,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
       } catch (err) {
         const reason = err instanceof PlanError ? err.message : String(err);
         report.rejected.push({ file: e.name, reason });
-        log.warn({ evt: 'plan_rejected', file: e.name, source: 'library', reason }, 'imported plan no longer parses; not served');
+        log.warn({ event: 'plan_rejected', file: e.name, source: 'library', reason }, 'imported plan no longer parses; not served');
       }
     }
     const documents = deps.bundled.map((d) => byName.get(d.file) ?? d);
@@ -190,7 +192,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
     for (const k of parsed.keys()) if (!live.has(k)) parsed.delete(k);
     report.imported = byName.size;
     log.info(
-      { evt: 'plans_built', documents: documents.length, imported: byName.size, tasks: documents.reduce((n, d) => n + d.tasks.length, 0), version: v },
+      { event: 'plans_built', documents: documents.length, imported: byName.size, tasks: documents.reduce((n, d) => n + d.tasks.length, 0), version: v },
       'plans built',
     );
     return report;
@@ -201,12 +203,12 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
     let summary: ReplanSummary | undefined;
     try {
       for (const hook of hooks) {
-        const s = await hook(plans);
+        const s = await hook(current());
         if (s) summary = s;
       }
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
-      log.error({ evt: 'plans_reload_hook_failed', err: error }, 'after-reload hook failed');
+      log.error({ event: 'plans_reload_hook_failed', err: error }, 'after-reload hook failed');
       return { kind: 'failed', error };
     }
     return summary ? { kind: 'done', summary } : { kind: 'done' };
@@ -230,7 +232,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
     return { tasks: String(f.tasks), withLeads: String(f.withLeads), withDeadlines: String(f.withDeadlines), title: doc.title };
   }
 
-  const current = () => plans;
+  const current = () => (plans ??= buildPlans(deps.bundled, deps.units));
 
   return {
     current,
@@ -245,13 +247,17 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
           report = await rebuild();
         } catch (err) {
           // Redis trouble must not stop the bundled plans from being served.
-          log.error({ evt: 'plan_library_unavailable', err: err instanceof Error ? err.message : String(err) }, 'imported plans not loaded');
+          log.error({ event: 'plan_library_unavailable', err: err }, 'imported plans not loaded');
         }
-        for (const tenant of opts.auditTenants ?? []) {
-          for (const doc of plans.ledger.documents) {
-            await audit({ tenant, by: 'system', subject: doc.file, detail: { ...docFigures(doc), source: importedNames.has(doc.file) ? 'library' : 'bundled', reason: 'start' } });
-          }
-        }
+        // One entry per tenant and start (not one per document: a thousand plans made every start write a thousand).
+        const docs = current().ledger.documents;
+        const detail = {
+          documents: String(docs.length),
+          tasks: String(docs.reduce((n, d) => n + d.tasks.length, 0)),
+          imported: String(docs.filter((d) => importedNames.has(d.file)).length),
+          reason: 'start',
+        };
+        for (const tenant of opts.auditTenants ?? []) await audit({ tenant, by: 'system', subject: 'start', detail });
         return report;
       });
     },
@@ -270,9 +276,9 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
         // Parse before storing anything: a bad file changes nothing.
         const { document, notes }: Ingested = await parse(req.data, name);
         // The same 文号 under another name is the same document: replace an imported copy, refuse to double a bundled one.
-        const twin = document.docNumber ? plans.ledger.documents.find((d) => d.file !== name && d.docNumber === document.docNumber) : undefined;
+        const twin = document.docNumber ? current().ledger.documents.find((d) => d.file !== name && d.docNumber === document.docNumber) : undefined;
         if (twin && !importedNames.has(twin.file)) throw new DuplicateDocumentError(name, twin.file, document.docNumber);
-        const previous = twin ?? plans.ledger.documents.find((d) => d.file === name);
+        const previous = twin ?? current().ledger.documents.find((d) => d.file === name);
         const replaced: ImportResult['replaced'] = !previous ? 'none' : importedNames.has(previous.file) ? 'imported' : 'bundled';
         const entry = await library.put(name, req.data, req.by, req.byName ? { byName: req.byName } : {});
         if (twin) await library.remove(twin.file);
@@ -295,7 +301,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
             sha256: entry.sha256.slice(0, 16),
           },
         });
-        log.info({ evt: 'plan_imported', file: name, tasks: document.tasks.length, replaced, ...(twin ? { replacedFile: twin.file } : {}), notes: notes.length, by: req.by }, 'plan imported');
+        log.info({ event: 'plan_imported', file: name, tasks: document.tasks.length, replaced, ...(twin ? { replacedFile: twin.file } : {}), notes: notes.length, by: req.by }, 'plan imported');
         const replan = await runHooks();
         return { document, notes, ...(twin ? { sameDocNumber: twin.file } : {}), ...(previous ? { previous } : {}), replaced, diff, replan };
       });
@@ -305,10 +311,10 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
       return serial(async (): Promise<RemoveResult> => {
         if (!library) throw new PlanLibraryUnavailableError();
         const name = libraryName(req.name);
-        const document = plans.ledger.documents.find((d) => d.file === name && importedNames.has(name));
+        const document = current().ledger.documents.find((d) => d.file === name && importedNames.has(name));
         if (!(await library.remove(name))) return { removed: false, name };
         await rebuild();
-        const restored = bundledNames.has(name) ? plans.ledger.documents.find((d) => d.file === name) : undefined;
+        const restored = bundledNames.has(name) ? current().ledger.documents.find((d) => d.file === name) : undefined;
         await audit({
           tenant: req.tenant,
           by: req.by,
@@ -317,7 +323,7 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
           subject: name,
           detail: { change: 'removed', ...(restored ? { restored: 'bundled' } : {}) },
         });
-        log.info({ evt: 'plan_removed', file: name, restored: Boolean(restored), by: req.by }, 'imported plan removed');
+        log.info({ event: 'plan_removed', file: name, restored: Boolean(restored), by: req.by }, 'imported plan removed');
         const replan = await runHooks();
         return { removed: true, name, ...(document ? { document } : {}), ...(restored ? { restored } : {}), replan };
       });
@@ -339,11 +345,11 @@ export function createPlanRegistry(deps: PlanRegistryDeps): PlanRegistry {
           // After a reconnect, reload only if something changed meanwhile.
           if (!note && (await library.version()) === version) return;
           if (note && note.version <= version) return;
-          log.info({ evt: 'plans_remote_change', action: note?.action ?? 'resync', file: note?.name }, 'plans changed elsewhere; reloading');
+          log.info({ event: 'plans_remote_change', action: note?.action ?? 'resync', file: note?.name }, 'plans changed elsewhere; reloading');
           await rebuild();
           await runHooks();
         }).catch((err: unknown) => {
-          log.error({ evt: 'plans_remote_reload_failed', err: err instanceof Error ? err.message : String(err) }, 'reload after a remote change failed');
+          log.error({ event: 'plans_remote_reload_failed', err: err }, 'reload after a remote change failed');
         });
       });
     },

@@ -36,7 +36,7 @@ export function createReplan(deps: ReplanDeps): () => Promise<ReplanSummary> {
     const total: ReplanSummary = { tenants: 0, added: 0, changed: 0, removed: 0 };
     for (const tenant of await deps.tenants()) {
       const report = await deps.sync({ tenant, ledger: plans.ledger, config: deps.config, resolveUnit: (name) => plans.units.entryOf(name)?.entry.name });
-      deps.log.info({ evt: 'reminders_planned', ...report }, 'reminders planned');
+      deps.log.info({ event: 'reminders_planned', ...report }, 'reminders planned');
       total.tenants += 1;
       total.added += report.added + report.recreated;
       total.changed += report.changed;

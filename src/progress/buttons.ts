@@ -101,7 +101,7 @@ export function cardButtons(deps: ProgressButtonDeps = {}): Record<'progress' | 
           return { ...toast('success', label), update: reply };
         } catch (err) {
           // Recorded already; leave the card as it is rather than shrink it to one task.
-          log.error({ event: 'progress.call_card_failed', ...ctx, err: err instanceof Error ? err.message : String(err) }, 'could not re-render the 催报 card');
+          log.error({ event: 'progress.call_card_failed', ...ctx, err: err }, 'could not re-render the 催报 card');
           return toast('success', label);
         }
       }

@@ -78,7 +78,7 @@ export function withCardRefs<A extends unknown[]>(
     if (ref && Array.isArray(result)) {
       for (const m of result as Sent) {
         await refs.remember(m.messageId, ref).catch((err: unknown) => {
-          log?.warn({ event: 'cardref.not_stored', chatId, messageId: m.messageId, err: err instanceof Error ? err.message : String(err) }, 'card reference not stored');
+          log?.warn({ event: 'cardref.not_stored', chatId, messageId: m.messageId, err: err }, 'card reference not stored');
         });
       }
     }

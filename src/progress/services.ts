@@ -47,7 +47,7 @@ export function createBackground(log: Logger): Background {
   return {
     run(what, job) {
       const p = job().catch((err: unknown) => {
-        log.error({ event: 'progress.background_failed', what, err: err instanceof Error ? err.message : String(err) }, 'background send failed');
+        log.error({ event: 'progress.background_failed', what, err: err }, 'background send failed');
       });
       pending.add(p);
       void p.finally(() => pending.delete(p));

@@ -5,10 +5,9 @@ import { redactUrl, type Logger } from '../log.js';
 import { ensureRedis } from './ensure.js';
 
 /**
- * Where the bot's Redis is. Only `standalone` is exercised by the tests; the
- * Sentinel and Cluster branches are the seam for HA deployments (set
- * REDIS_SENTINELS + REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES) and are plain
- * ioredis constructions. Credentials for them are not configurable yet: add a
+ * Where the bot's Redis is: standalone, Sentinel (REDIS_SENTINELS +
+ * REDIS_SENTINEL_NAME) or Cluster (REDIS_CLUSTER_NODES). test/redis/ha.test.ts
+ * runs reminders, dedupe, locks and a Sentinel failover on real ones. Credentials for them are not configurable yet: add a
  * REDIS_PASSWORD variable in config.ts and pass it through here when needed.
  * BullMQ queues must use QUEUE_PREFIX (default "{duban}") so a queue's keys
  * hash to one Cluster slot.
@@ -80,7 +79,7 @@ function watch(conn: AnyRedis, role: string, where: string, log: Logger): void {
       suppressed++;
       return;
     }
-    log.error({ redis: where, role, err: err.message, suppressed }, 'redis connection error');
+    log.error({ redis: where, role, err: err, suppressed }, 'redis connection error');
     lastLogged = now;
     suppressed = 0;
   });
@@ -169,7 +168,7 @@ export async function checkDurability(redis: AnyRedis, log: Logger): Promise<Dur
     save = await configGet(redis, 'save');
     maxmemoryPolicy = await configGet(redis, 'maxmemory-policy');
   } catch (err) {
-    log.info({ err: (err as Error).message }, 'cannot read redis CONFIG; persistence and eviction settings not verified');
+    log.info({ err: err }, 'cannot read redis CONFIG; persistence and eviction settings not verified');
     return { checked: false, warnings: [] };
   }
   const warnings: string[] = [];
@@ -184,7 +183,7 @@ export async function checkDurability(redis: AnyRedis, log: Logger): Promise<Dur
   if (aofOff) {
     warnings.push('append-only persistence (AOF) is off: a Redis crash loses queued reminders, deliveries and reports written since the last snapshot');
     log.error(
-      { evt: 'redis_aof_off', appendonly, save, fix: 'appendonly yes in redis.conf (CONFIG SET appendonly yes; CONFIG REWRITE)' },
+      { event: 'redis_aof_off', appendonly, save, fix: 'appendonly yes in redis.conf (CONFIG SET appendonly yes; CONFIG REWRITE)' },
       'redis AOF is off: a crash loses recent writes',
     );
   }

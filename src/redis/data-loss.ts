@@ -38,10 +38,10 @@ export async function watchDataLoss(opts: {
       const lost = seen < last || (restarted && (await aofOff(redis)));
       last = Number(await redis.incr(key));
       if (!lost) return;
-      log.error({ evt: 'redis_data_lost', why, counter: seen, expected: last }, 'Redis lost writes (restart without AOF?); reconciling now');
+      log.error({ event: 'redis_data_lost', why, counter: seen, expected: last }, 'Redis lost writes (restart without AOF?); reconciling now');
       await opts.onLoss();
     } catch (e) {
-      log.warn({ evt: 'redis_data_check_failed', why, err: e instanceof Error ? e.message : String(e) }, 'could not check Redis for data loss');
+      log.warn({ event: 'redis_data_check_failed', why, err: e }, 'could not check Redis for data loss');
     } finally {
       running = false;
     }

@@ -71,7 +71,7 @@ export function createRoleResolver(opts: RoleResolverOptions): RoleResolver {
       const parsed = Cached.safeParse(JSON.parse(raw));
       return parsed.success ? new Set(parsed.data) : undefined;
     } catch (err) {
-      log.warn({ event: 'roles.cache_unavailable', chatId, err: err instanceof Error ? err.message : String(err) }, 'member cache unreadable; asking Lark');
+      log.warn({ event: 'roles.cache_unavailable', chatId, err: err }, 'member cache unreadable; asking Lark');
       return undefined;
     }
   }
@@ -84,7 +84,7 @@ export function createRoleResolver(opts: RoleResolverOptions): RoleResolver {
       ids = await opts.members(chatId);
     } catch (err) {
       log.warn(
-        { event: 'roles.members_unavailable', chatId, err: err instanceof Error ? err.message : String(err) },
+        { event: 'roles.members_unavailable', chatId, err: err },
         'chat members unavailable; sender gets the weaker role',
       );
       return undefined;
@@ -92,7 +92,7 @@ export function createRoleResolver(opts: RoleResolverOptions): RoleResolver {
     log.debug({ event: 'roles.members_loaded', chatId, members: ids.length }, 'chat members loaded');
     if (opts.redis) {
       await opts.redis.set(redisKey(chatId), JSON.stringify(ids), 'PX', ttl).catch((err: unknown) => {
-        log.warn({ event: 'roles.cache_unavailable', chatId, err: err instanceof Error ? err.message : String(err) }, 'member cache not written');
+        log.warn({ event: 'roles.cache_unavailable', chatId, err: err }, 'member cache not written');
       });
     }
     return new Set(ids);
@@ -130,7 +130,7 @@ export function createRoleResolver(opts: RoleResolverOptions): RoleResolver {
       try {
         binding = await opts.bindings.get(m.tenant, m.chatId);
       } catch (err) {
-        log.warn({ event: 'roles.bindings_unavailable', chatId: m.chatId, err: err instanceof Error ? err.message : String(err) }, 'bindings unavailable; no unit');
+        log.warn({ event: 'roles.bindings_unavailable', chatId: m.chatId, err: err }, 'bindings unavailable; no unit');
         return undefined;
       }
       if (!binding) return undefined;

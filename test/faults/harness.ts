@@ -152,7 +152,7 @@ export function logLines(stderr: string, evt: string): Array<Record<string, unkn
     if (!line.includes(evt)) continue;
     try {
       const o = JSON.parse(line) as Record<string, unknown>;
-      if (o.evt === evt || o.event === evt) out.push(o);
+      if (o.event === evt || o.event === evt) out.push(o);
     } catch {
       // not JSON
     }

@@ -123,7 +123,7 @@ describe('missing-notice warning', () => {
   it('start-up logs a structured warning in November without a 2027 notice, and none with HOLIDAY_NOTICE_FILES', async () => {
     const log = silentLogger('info');
     await setupHolidays({ config: { holidays: { noticeFiles: [] } }, log, now: () => new Date('2026-11-05T09:00:00+08:00') });
-    expect(log.lines.find((l) => l.evt === 'holidays.notice_missing')).toMatchObject({ level: 40, year: 2027 });
+    expect(log.lines.find((l) => l.event === 'holidays.notice_missing')).toMatchObject({ level: 40, year: 2027 });
     setNoticeProvider(undefined);
 
     const quiet = silentLogger('info');
@@ -135,6 +135,6 @@ describe('missing-notice warning', () => {
     });
     expect(setup.problems).toEqual([]);
     expect(holidaySource(2027)).toBe('notice');
-    expect(quiet.lines.find((l) => l.evt === 'holidays.notice_missing')).toBeUndefined();
+    expect(quiet.lines.find((l) => l.event === 'holidays.notice_missing')).toBeUndefined();
   });
 });

@@ -211,7 +211,7 @@ describe('/导入 through Lark', () => {
     expect(answer).toContain(`文件 大文件.txt 超过 ${MAX_FILE_BYTES / 1024 / 1024} MB`);
     expect(registry.current()).toBe(before);
     expect(await libraryNames()).toEqual([PLAN_NAME]);
-    expect(log.lines.some((l) => l.evt === 'lark_download_refused' && l.declared === MAX_FILE_BYTES + 1)).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_download_refused' && l.declared === MAX_FILE_BYTES + 1)).toBe(true);
   });
 
   it('files are read by their content: a picture, an OFD file or a scan gets a Chinese reason and what to send instead, and nothing changes', async () => {

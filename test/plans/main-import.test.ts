@@ -69,7 +69,7 @@ async function start(): Promise<Running> {
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const deadline = Date.now() + 30_000;
-  while (!stderr.includes('"evt":"started"')) {
+  while (!stderr.includes('"event":"started"')) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bot did not start:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -121,10 +121,8 @@ describe('plan registry (real Redis)', () => {
     expect(await second.load({ auditTenants: ['tn2'] })).toEqual({ imported: 1, rejected: [] });
     expect(await ask(second, '政务云扩容谁牵头')).toContain('县数据局');
     const audited = await createAuditLog(t.redis, { prefix, log }).recent('tn2');
-    expect(audited.map((e) => [e.by, e.subject, e.detail.source]).sort()).toEqual([
-      ['system', 'heyang-2025.txt', 'bundled'],
-      ['system', PLAN_NAME, 'library'],
-    ]);
+    // One entry for the start, whatever the number of documents.
+    expect(audited.map((e) => [e.by, e.subject, e.detail])).toEqual([['system', 'start', { documents: '2', tasks: expect.any(String), imported: '1', reason: 'start' }]]);
   });
 
   it('a second replica reloads when the first imports (pub/sub), and runs its own hooks', async () => {

@@ -8,6 +8,7 @@ import { renderText } from '../../src/adapters/console/render.js';
 import { createLarkClient } from '../../src/adapters/lark/client.js';
 import { createMessenger } from '../../src/adapters/lark/send.js';
 import { createBot } from '../../src/chat/bot.js';
+import type { DeliveryLog } from '../../src/chat/deliveries.js';
 import type { Plans } from '../../src/chat/context.js';
 import type { IncomingMessage } from '../../src/chat/types.js';
 import { silentLogger, type CapturedLogger } from '../../src/log.js';
@@ -51,7 +52,7 @@ export interface Harness {
 
 let seq = 0;
 
-export async function startHarness(t: TestRedis, name: string, opts: { now?: string; plans?: Plans } = {}): Promise<Harness> {
+export async function startHarness(t: TestRedis, name: string, opts: { now?: string; plans?: Plans; deliveries?: DeliveryLog } = {}): Promise<Harness> {
   const fake = await startFakeLark({ chats: CHATS.map((c) => ({ ...c, members: [...c.members] })) });
   const log = silentLogger('debug');
   const messenger = createMessenger({
@@ -70,7 +71,7 @@ export async function startHarness(t: TestRedis, name: string, opts: { now?: str
     prefix: `${t.prefix}:${name}`,
     now: () => now,
   });
-  const bot = createBot({ plans, clock: { now: () => now }, log, roleOf: features.roleOf, progress: features.services });
+  const bot = createBot({ plans, clock: { now: () => now }, log, roleOf: features.roleOf, progress: features.services, ...(opts.deliveries ? { deliveries: opts.deliveries } : {}) });
   return {
     fake,
     features,

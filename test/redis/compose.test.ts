@@ -67,15 +67,18 @@ describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
 
-  it('builds on node 20 slim with production dependencies only, which include tsx', () => {
-    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
+  it('builds on node 20 slim; the runtime stage has production dependencies only (no tsx)', () => {
+    expect(dockerfile).toMatch(/^FROM node:20-slim AS runtime$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    expect(pkg.dependencies.tsx).toBeDefined();
+    expect(pkg.dependencies.tsx).toBeUndefined();
   });
 
-  it('starts the same entry point as npm start, without npm in between', () => {
-    const entry = pkg.scripts.start!.split(' ').at(-1)!;
-    expect(dockerfile).toMatch(new RegExp(`CMD \\["node", "--import", "tsx", "${entry}"\\]`));
+  it('starts the compiled entry point npm start runs, with the same node flags, without npm in between', () => {
+    // npm start: node <flags> scripts/launch.mjs main, which runs dist/src/main.js when it is fresh.
+    const [node, ...rest] = pkg.scripts.start!.split(' ');
+    const flags = rest.slice(0, rest.indexOf('scripts/launch.mjs'));
+    expect(node).toBe('node');
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...flags, 'dist/src/main.js']).replace(/","/g, '", "')}`);
   });
 
   it('keeps secrets and local data out of the build context', () => {

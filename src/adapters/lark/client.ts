@@ -39,6 +39,8 @@ export interface LarkClientOptions {
   timeoutMs?: number;
   /** Clock for token lifetimes (tests move it forward). */
   now?: () => number;
+  /** Sees every failed call before it is thrown (metrics count 429s here). */
+  onApiError?: (err: LarkApiError) => void;
 }
 
 const tokenResponse = z.object({
@@ -125,7 +127,7 @@ export function createLarkClient(opts: LarkClientOptions): LarkClient {
     };
     // The SDK's cache compares with the wall clock.
     await cache.set(lark.CTenantAccessToken, token, Date.now() + ttlMs - margin, { namespace: opts.appId });
-    log.info({ evt: 'lark_token_fetched', expire, ms: Date.now() - started }, 'tenant token fetched');
+    log.info({ event: 'lark_token_fetched', expire, ms: Date.now() - started }, 'tenant token fetched');
     return token;
   }
 
@@ -145,7 +147,7 @@ export function createLarkClient(opts: LarkClientOptions): LarkClient {
     if (s && now < s.usableUntil) {
       // Renew in the background; this call goes on with the valid token.
       singleFlight().catch((e: unknown) => {
-        log.warn({ evt: 'lark_token_refresh_failed', ...fromThrown('tenant_access_token', e).toLog() }, 'token refresh failed');
+        log.warn({ event: 'lark_token_refresh_failed', ...fromThrown('tenant_access_token', e).toLog() }, 'token refresh failed');
       });
       return s.token;
     }
@@ -173,10 +175,11 @@ export function createLarkClient(opts: LarkClientOptions): LarkClient {
       }
       if (!err) return res as T;
       if (isTokenError(err.code) && attempt === 0) {
-        log.warn({ evt: 'lark_token_rejected', op, code: err.code }, 'token rejected; refetching once');
+        log.warn({ event: 'lark_token_rejected', op, code: err.code }, 'token rejected; refetching once');
         await invalidate(tok);
         continue;
       }
+      opts.onApiError?.(err);
       throw err;
     }
   }

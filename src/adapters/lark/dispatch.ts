@@ -75,15 +75,15 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       res = await deps.inbox.accept(event);
     } catch (e) {
       // Not stored, so not acknowledged: Lark pushes it again later.
-      log.error({ evt: 'lark_inbox_unavailable', ...logFields, err: e instanceof Error ? e.message : String(e) }, 'event not stored; asking Lark to re-push');
+      log.error({ event: 'lark_inbox_unavailable', ...logFields, err: e }, 'event not stored; asking Lark to re-push');
       throw new BackpressureError('inbox_unavailable');
     }
-    if (res === 'duplicate') log.info({ evt: 'lark_duplicate_delivery', ...logFields }, 'duplicate delivery dropped');
+    if (res === 'duplicate') log.info({ event: 'lark_duplicate_delivery', ...logFields }, 'duplicate delivery dropped');
     return res;
   }
 
   function malformed(type: string, issues: unknown): void {
-    log.warn({ evt: 'lark_event_malformed', type, issues }, 'malformed event ignored');
+    log.warn({ event: 'lark_event_malformed', type, issues }, 'malformed event ignored');
   }
 
   return {
@@ -94,13 +94,13 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       const t = translateMessage(evt, deps.botOpenId);
       const fields = { eventId: evt.event_id, messageId: evt.message.message_id, chatId: evt.message.chat_id };
       if (t.kind === 'ignore') {
-        log.debug({ evt: 'lark_message_ignored', ...fields, reason: t.reason }, 'message ignored');
+        log.debug({ event: 'lark_message_ignored', ...fields, reason: t.reason }, 'message ignored');
         return;
       }
       const msg = t.message;
       // debug: at info, lark_sent and lark_message_done already tell the story of each message.
       log.debug(
-        { evt: 'lark_message_in', ...fields, chatType: msg.chatType, tenant: msg.tenant, mentionsBot: msg.mentionsBot, chars: msg.text.length },
+        { event: 'lark_message_in', ...fields, chatType: msg.chatType, tenant: msg.tenant, mentionsBot: msg.mentionsBot, chars: msg.text.length },
         'message received',
       );
       // Lark says message_id, not event_id, identifies a message across re-pushes.
@@ -114,7 +114,7 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       const openId = evt.operator.operator_id.open_id;
       if (!openId) return malformed('application.bot.menu_v6', 'operator without open_id');
       const fields = { eventId: evt.event_id, eventKey: evt.event_key };
-      log.info({ evt: 'lark_menu_in', ...fields }, 'bot menu clicked');
+      log.info({ event: 'lark_menu_in', ...fields }, 'bot menu clicked');
       await admit(
         {
           kind: 'menu',
@@ -134,7 +134,7 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       if (!parsed.success) return malformed('im.chat.member.bot.added_v1', parsed.error.issues.slice(0, 3));
       const evt = parsed.data;
       const fields = { eventId: evt.event_id, chatId: evt.chat_id };
-      log.info({ evt: 'lark_bot_added', ...fields }, 'bot added to chat');
+      log.info({ event: 'lark_bot_added', ...fields }, 'bot added to chat');
       await admit(
         { kind: 'joined', id: `added-${evt.event_id}`, platform: 'lark', tenant: evt.tenant_key ?? '', chatId: evt.chat_id, operatorId: evt.operator_id?.open_id ?? '' },
         fields,
@@ -153,7 +153,7 @@ export function createEventHandlers(deps: DispatchDeps): EventHandlers {
       const answer = await deps.inbox.answer(event, deps.cardActionTimeoutMs ?? DEFAULT_CARD_ACTION_TIMEOUT_MS);
       if (answer === 'pending') {
         // Stored: it will run; the card is updated by the worker once it has (runLarkEvent).
-        log.warn({ evt: 'lark_card_action_slow', ...fields }, 'card action exceeded its budget');
+        log.warn({ event: 'lark_card_action_slow', ...fields }, 'card action exceeded its budget');
         return { toast: { type: 'info', content: '已收到，正在处理。' } };
       }
       return callbackBody(answer);
@@ -220,7 +220,7 @@ export function createLarkEventRunner(deps: RunEventDeps) {
     } catch (err) {
       // The handler caught nothing and the cause is a send: let the inbox retry (uuids keep it single).
       if (sendFailed !== undefined) throw sendFailed;
-      log.error({ evt: 'lark_handler_failed', ...fields, err: err instanceof Error ? err.message : String(err) }, 'bot failed on an event');
+      log.error({ event: 'lark_handler_failed', ...fields, err: err }, 'bot failed on an event');
       await send(errorReply, idx);
       return undefined;
     }
@@ -229,7 +229,7 @@ export function createLarkEventRunner(deps: RunEventDeps) {
     if (e.kind === 'button' && result?.update && e.messageId && Date.now() - meta.acceptedAt > budget) {
       await deps.messenger.updateCard(e.messageId, result.update);
     }
-    log.info({ evt: 'lark_message_done', ...fields, replies: idx, ms: Date.now() - started }, 'handled');
+    log.info({ event: 'lark_message_done', ...fields, replies: idx, ms: Date.now() - started }, 'handled');
     return result;
   };
 }

@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Bot, ButtonResult, InboundEvent, Inbox } from '../../chat/types.js';
@@ -69,6 +71,10 @@ export interface StartLarkDeps {
   inbox: (run: LarkEventRunner) => { inbox: Inbox; stop(timeoutMs?: number): Promise<void> };
   log: Logger;
   menuCommands?: Readonly<Record<string, string>>;
+  /** Webhook mode: other paths on the webhook's port (health, metrics, dashboard). */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Every failed Open API call (metrics count 429s). */
+  onApiError?: (err: LarkApiError) => void;
 }
 
 export type LarkEventRunner = (event: InboundEvent, meta: { acceptedAt: number }) => Promise<ButtonResult | undefined>;
@@ -103,7 +109,7 @@ export async function fetchBotInfo(client: LarkClient, log: Logger, attempts = 3
     } catch (e) {
       last = e;
     }
-    log.warn({ evt: 'lark_bot_info_retry', attempt: i + 1, ...fromThrown('bot.info', last).toLog() }, 'bot info failed');
+    log.warn({ event: 'lark_bot_info_retry', attempt: i + 1, ...fromThrown('bot.info', last).toLog() }, 'bot info failed');
     if (i + 1 < attempts) await new Promise((r) => setTimeout(r, 500 * 2 ** i));
   }
   throw fromThrown('bot.info', last);
@@ -121,10 +127,10 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
     );
   }
   const domain = resolveDomain(o.domain);
-  const client = createLarkClient({ appId: o.appId, appSecret: o.appSecret, domain, log });
+  const client = createLarkClient({ appId: o.appId, appSecret: o.appSecret, domain, log, ...(deps.onApiError ? { onApiError: deps.onApiError } : {}) });
   const messenger = createMessenger({ client, log });
   const bot = await fetchBotInfo(client, log);
-  log.info({ evt: 'lark_bot_identity', botOpenId: bot.openId, botName: bot.name }, 'bot identity loaded');
+  log.info({ event: 'lark_bot_identity', botOpenId: bot.openId, botName: bot.name }, 'bot identity loaded');
 
   const started = deps.inbox(createLarkEventRunner({ bot: deps.bot, messenger, log }));
   const handlers = createEventHandlers({
@@ -145,6 +151,7 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
       host: o.host,
       maxAgeSeconds: o.eventMaxAgeSeconds ?? DEFAULT_EVENT_MAX_AGE_SECONDS,
       log,
+      ...(deps.routes ? { routes: deps.routes } : {}),
     });
     return {
       mode,
@@ -155,7 +162,7 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
       async stop(timeoutMs) {
         await server.close();
         await started.stop(timeoutMs);
-        log.info({ evt: 'lark_stopped' }, 'lark adapter stopped');
+        log.info({ event: 'lark_stopped' }, 'lark adapter stopped');
       },
     };
   }
@@ -169,7 +176,7 @@ export async function startLark(deps: StartLarkDeps): Promise<LarkHandle> {
     async stop(timeoutMs) {
       ws.close();
       await started.stop(timeoutMs);
-      log.info({ evt: 'lark_stopped' }, 'lark adapter stopped');
+      log.info({ event: 'lark_stopped' }, 'lark adapter stopped');
     },
   };
 }

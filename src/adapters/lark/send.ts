@@ -147,7 +147,7 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
         let wait = backoff * (0.5 + Math.random() * 0.5);
         if (isRateLimited(e) && e.retryAfterSeconds !== undefined) wait = e.retryAfterSeconds * 1000 + Math.random() * 100;
         if (wait > policy.maxResetWaitMs) throw e;
-        log.warn({ evt: 'lark_retry', ...e.toLog(), attempt, waitMs: Math.round(wait) }, 'retrying Open API call');
+        log.warn({ event: 'lark_retry', ...e.toLog(), attempt, waitMs: Math.round(wait) }, 'retrying Open API call');
         await sleep(wait);
       }
     }
@@ -179,7 +179,7 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
     const sent: SentMessage[] = [];
     const cards = renderCards(reply, extras.chart ? { chart: extras.chart } : {});
     if (extras.chart && !hasChart(cards[0]!)) {
-      log.warn({ evt: 'lark_chart_dropped', ...targetLog(target), uuid: baseUuid }, 'chart too large for a card; sent without it');
+      log.warn({ event: 'lark_chart_dropped', ...targetLog(target), uuid: baseUuid }, 'chart too large for a card; sent without it');
     }
     // Once one chart is refused, later parts leave theirs out too (the same refusal would follow).
     let chartsOff = false;
@@ -194,7 +194,7 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
           id = await sendOne(target, 'interactive', JSON.stringify(card), uuid);
         } catch (e) {
           if (!(e instanceof LarkApiError) || e.code !== CODE_CARD_BUILD_FAILED || !charted || chartsOff) throw e;
-          log.warn({ evt: 'lark_chart_rejected', ...targetLog(target), uuid, part: i, ...e.toLog() }, 'card with a chart rejected; sending it without');
+          log.warn({ event: 'lark_chart_rejected', ...targetLog(target), uuid, part: i, ...e.toLog() }, 'card with a chart rejected; sending it without');
           chartsOff = true;
           card = withoutCharts(cards[i]!);
           uuid = chartlessUuid(baseUuid, i);
@@ -202,24 +202,24 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
         }
         sent.push({ messageId: id, msgType: 'interactive', uuid });
         log.info(
-          { evt: 'lark_sent', ...targetLog(target), uuid, part: i, parts: cards.length, msgType: 'interactive', messageId: id, chart: hasChart(card), ms: Date.now() - started },
+          { event: 'lark_sent', ...targetLog(target), uuid, part: i, parts: cards.length, msgType: 'interactive', messageId: id, chart: hasChart(card), ms: Date.now() - started },
           'card sent',
         );
       } catch (e) {
         const err = e instanceof LarkApiError ? e : new LarkApiError('send', 0, 0, String(e));
         if (err.code !== CODE_CARD_BUILD_FAILED && err.code !== CODE_CONTENT_TOO_LARGE) {
-          log.error({ evt: 'lark_send_failed', ...targetLog(target), uuid, part: i, ...err.toLog() }, 'send failed');
+          log.error({ event: 'lark_send_failed', ...targetLog(target), uuid, part: i, ...err.toLog() }, 'send failed');
           throw err;
         }
         // The card was refused as a card: the whole reply goes out as text instead
         // (parts already sent stay; this is rare and better than silence).
-        log.warn({ evt: 'lark_card_rejected', ...targetLog(target), uuid, part: i, ...err.toLog() }, 'card rejected; sending text');
+        log.warn({ event: 'lark_card_rejected', ...targetLog(target), uuid, part: i, ...err.toLog() }, 'card rejected; sending text');
         const texts = renderTexts(reply);
         for (let j = 0; j < texts.length; j += 1) {
           const tu = textUuid(baseUuid, j);
           const id = await sendOne(target, 'text', JSON.stringify({ text: texts[j] }), tu);
           sent.push({ messageId: id, msgType: 'text', uuid: tu });
-          log.info({ evt: 'lark_sent', ...targetLog(target), uuid: tu, part: j, parts: texts.length, msgType: 'text', messageId: id }, 'text sent');
+          log.info({ event: 'lark_sent', ...targetLog(target), uuid: tu, part: j, parts: texts.length, msgType: 'text', messageId: id }, 'text sent');
         }
         return sent;
       }
@@ -236,7 +236,7 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
       if (!p.hasMore || !p.next) return out;
       token = p.next;
     }
-    log.warn({ evt: 'lark_pagination_capped', op, pages: MAX_PAGES }, 'pagination stopped at the page cap');
+    log.warn({ event: 'lark_pagination_capped', op, pages: MAX_PAGES }, 'pagination stopped at the page cap');
     return out;
   }
 
@@ -252,11 +252,11 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
       const u = fitUuid(uuid);
       try {
         const id = await sendOne(target, 'file', JSON.stringify({ file_key: fileKey }), u);
-        log.info({ evt: 'lark_sent', chatId, uuid: u, msgType: 'file', messageId: id }, 'file sent');
+        log.info({ event: 'lark_sent', chatId, uuid: u, msgType: 'file', messageId: id }, 'file sent');
         return { messageId: id, msgType: 'file', uuid: u };
       } catch (e) {
         const err = e instanceof LarkApiError ? e : new LarkApiError('send', 0, 0, String(e));
-        log.error({ evt: 'lark_send_failed', chatId, uuid: u, msgType: 'file', ...err.toLog() }, 'file send failed');
+        log.error({ event: 'lark_send_failed', chatId, uuid: u, msgType: 'file', ...err.toLog() }, 'file send failed');
         throw err;
       }
     },
@@ -265,7 +265,7 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
     },
     async updateCard(messageId, reply) {
       const cards = renderCards(reply);
-      if (cards.length > 1) log.warn({ evt: 'lark_update_trimmed', messageId, parts: cards.length }, 'card update keeps the first part only');
+      if (cards.length > 1) log.warn({ event: 'lark_update_trimmed', messageId, parts: cards.length }, 'card update keeps the first part only');
       await withRetry('message.patch', () =>
         client.sdk.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(cards[0]) } }),
       );
@@ -320,15 +320,15 @@ export function createMessenger(opts: MessengerOptions): LarkMessenger {
       const declared = declaredLength(res.headers);
       if (declared !== undefined && declared > max) {
         stream.destroy();
-        log.warn({ evt: 'lark_download_refused', messageId, declared, max }, 'file larger than allowed; not downloaded');
+        log.warn({ event: 'lark_download_refused', messageId, declared, max }, 'file larger than allowed; not downloaded');
         throw new DownloadTooLargeError(max, declared);
       }
       try {
         const data = await readLimited(stream, max);
-        log.info({ evt: 'lark_downloaded', messageId, bytes: data.length, ms: Date.now() - started }, 'file downloaded');
+        log.info({ event: 'lark_downloaded', messageId, bytes: data.length, ms: Date.now() - started }, 'file downloaded');
         return data;
       } catch (e) {
-        if (e instanceof DownloadTooLargeError) log.warn({ evt: 'lark_download_refused', messageId, seen: e.size, max }, 'file larger than allowed; download stopped');
+        if (e instanceof DownloadTooLargeError) log.warn({ event: 'lark_download_refused', messageId, seen: e.size, max }, 'file larger than allowed; download stopped');
         throw e;
       }
     },

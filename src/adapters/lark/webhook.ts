@@ -33,6 +33,8 @@ export interface WebhookOptions {
   bodyLimitBytes?: number;
   log: Logger;
   now?: () => number;
+  /** Other paths served on the same port (health, metrics, dashboard); returns false for paths it does not own. */
+  routes?: (req: HttpRequest, res: ServerResponse) => boolean;
 }
 
 export interface WebhookServer {
@@ -144,7 +146,7 @@ export function createWebhookHandler(opts: WebhookOptions): (req: HttpRequest, r
       return { status: 200, body, eventType, eventId };
     } catch (e) {
       if (e instanceof BackpressureError) return { status: 503, reason: e.reason, body: { msg: 'busy' }, eventType, eventId };
-      log.error({ evt: 'lark_webhook_error', eventType, eventId, err: e instanceof Error ? e.message : String(e) }, 'event handler threw');
+      log.error({ event: 'lark_webhook_error', eventType, eventId, err: e }, 'event handler threw');
       return { status: 500, reason: 'handler_error', body: { msg: 'error' }, eventType, eventId };
     }
   }
@@ -165,17 +167,18 @@ export function createWebhookHandler(opts: WebhookOptions): (req: HttpRequest, r
       };
       if (o.status === 401) {
         log.warn(
-          { evt: 'lark_webhook_rejected', reason: o.reason, ...fields, timestamp: header(req, 'x-lark-request-timestamp') },
+          { event: 'lark_webhook_rejected', reason: o.reason, ...fields, timestamp: header(req, 'x-lark-request-timestamp') },
           'webhook request rejected',
         );
       } else if (o.status >= 400) {
-        log.warn({ evt: 'lark_webhook_refused', reason: o.reason, ...fields }, 'webhook request refused');
+        log.warn({ event: 'lark_webhook_refused', reason: o.reason, ...fields }, 'webhook request refused');
       } else {
-        log.debug({ evt: 'lark_webhook_ok', ...fields }, 'webhook request accepted');
+        log.debug({ event: 'lark_webhook_ok', ...fields }, 'webhook request accepted');
       }
       // Stop an oversized upload once the answer is out.
       if (o.status === 413) res.on('finish', () => req.destroy());
     };
+    if (url.pathname !== opts.path && opts.routes?.(req, res)) return;
     if (req.method === 'GET' && url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
@@ -184,7 +187,7 @@ export function createWebhookHandler(opts: WebhookOptions): (req: HttpRequest, r
     if (url.pathname !== opts.path) return send({ status: 404, reason: 'path', body: { msg: 'not found' } });
     if (req.method !== 'POST') return send({ status: 405, reason: 'method', body: { msg: 'method not allowed' } });
     verifyAndDispatch(req).then(send, (e: unknown) => {
-      log.error({ evt: 'lark_webhook_error', err: e instanceof Error ? e.message : String(e) }, 'webhook failed');
+      log.error({ event: 'lark_webhook_error', err: e }, 'webhook failed');
       send({ status: 500, reason: 'internal', body: { msg: 'error' } });
     });
   };
@@ -203,7 +206,7 @@ export async function startWebhook(opts: WebhookOptions): Promise<WebhookServer>
     });
   });
   const port = (server.address() as AddressInfo).port;
-  opts.log.info({ evt: 'lark_webhook_listening', port, path: opts.path }, 'webhook listening');
+  opts.log.info({ event: 'lark_webhook_listening', port, path: opts.path }, 'webhook listening');
   return {
     port,
     server,

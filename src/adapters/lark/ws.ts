@@ -48,20 +48,20 @@ export async function startWs(opts: WsOptions): Promise<WsConnection> {
     handshakeTimeoutMs: 10_000,
     onReady: () => {
       connected = true;
-      log.info({ evt: 'lark_ws_ready' }, 'long connection ready');
+      log.info({ event: 'lark_ws_ready' }, 'long connection ready');
       settle?.(true);
     },
     onError: (err) => {
-      log.error({ evt: 'lark_ws_failed', err: err.message }, 'long connection failed');
+      log.error({ event: 'lark_ws_failed', err: err }, 'long connection failed');
       settle?.(false);
     },
     onReconnecting: () => {
       connected = false;
-      log.warn({ evt: 'lark_ws_reconnecting' }, 'long connection lost; reconnecting');
+      log.warn({ event: 'lark_ws_reconnecting' }, 'long connection lost; reconnecting');
     },
     onReconnected: () => {
       connected = true;
-      log.info({ evt: 'lark_ws_reconnected' }, 'long connection restored');
+      log.info({ event: 'lark_ws_reconnected' }, 'long connection restored');
     },
   });
   await client.start({ eventDispatcher: opts.dispatcher });
@@ -73,7 +73,7 @@ export async function startWs(opts: WsOptions): Promise<WsConnection> {
     }),
   ]);
   clearTimeout(timer);
-  if (ok === 'timeout') log.warn({ evt: 'lark_ws_not_ready' }, 'long connection not ready yet; still trying');
+  if (ok === 'timeout') log.warn({ event: 'lark_ws_not_ready' }, 'long connection not ready yet; still trying');
   if (ok === false) {
     client.close({ force: true });
     throw new Error('无法与飞书建立长连接，请检查 App ID/Secret 与网络 / Lark long connection could not be established');

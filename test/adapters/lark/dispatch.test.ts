@@ -60,7 +60,7 @@ describe('event handlers (the long-connection path)', () => {
     await vi.waitFor(() => expect(fake.sent.filter((s) => s.replyTo === m.messageId)).toHaveLength(1), { timeout: 5000 });
     await h.started.stop();
     expect(seen.map((s) => s.text)).toEqual(['长连接']);
-    expect(h.log.lines.filter((l) => l.evt === 'lark_duplicate_delivery')).toHaveLength(1);
+    expect(h.log.lines.filter((l) => l.event === 'lark_duplicate_delivery')).toHaveLength(1);
   });
 
   it('keeps answers in a chat in order while chats run in parallel', async () => {
@@ -92,7 +92,7 @@ describe('event handlers (the long-connection path)', () => {
     await handlers['im.message.receive_v1'](merged(m));
     // Lark re-pushes before anyone answered: the stored event is the claim, so this is a duplicate…
     await handlers['im.message.receive_v1'](merged(m));
-    expect(log.lines.filter((l) => l.evt === 'lark_duplicate_delivery')).toHaveLength(1);
+    expect(log.lines.filter((l) => l.event === 'lark_duplicate_delivery')).toHaveLength(1);
     await queueOnly.close();
     // …and the event is not lost: the next process's worker answers it.
     const seen: string[] = [];
@@ -110,7 +110,7 @@ describe('event handlers (the long-connection path)', () => {
     const h = createEventHandlers({ inbox, botOpenId: 'ou_bot', log });
     const m = msg('oc_dead', 'x');
     await expect(h['im.message.receive_v1'](merged(m))).rejects.toBeInstanceOf(BackpressureError);
-    expect(log.lines.some((l) => l.evt === 'lark_inbox_unavailable')).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_inbox_unavailable')).toBe(true);
     await Promise.race([inbox.close(), new Promise((r) => setTimeout(r, 1000))]);
     dead.disconnect();
   });
@@ -119,6 +119,6 @@ describe('event handlers (the long-connection path)', () => {
     const log = silentLogger();
     const h = createEventHandlers({ inbox: { accept: async () => 'accepted', answer: async () => undefined }, botOpenId: 'ou_bot', log });
     await h['im.message.receive_v1']({ event_id: 'e1', message: { chat_id: 'oc' } });
-    expect(log.lines.some((l) => l.evt === 'lark_event_malformed')).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_event_malformed')).toBe(true);
   });
 });

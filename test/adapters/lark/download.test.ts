@@ -41,7 +41,7 @@ describe('LarkMessenger.downloadFile', () => {
   it('refuses a file whose declared length is over the cap', async () => {
     const { messageId, fileKey } = file(Buffer.alloc(2048, 0x61));
     await expect(messenger.downloadFile(messageId, fileKey, { maxBytes: 1024 })).rejects.toBeInstanceOf(DownloadTooLargeError);
-    expect(log.lines.filter((l) => l.evt === 'lark_download_refused').at(-1)).toMatchObject({ messageId, declared: 2048 });
+    expect(log.lines.filter((l) => l.event === 'lark_download_refused').at(-1)).toMatchObject({ messageId, declared: 2048 });
   });
 
   it('stops a streamed file without a length once it passes the cap', async () => {
@@ -50,7 +50,7 @@ describe('LarkMessenger.downloadFile', () => {
     expect(err).toBeInstanceOf(DownloadTooLargeError);
     expect((err as DownloadTooLargeError).code).toBe('too-large');
     // Stopped while reading: at most one chunk past the cap was held.
-    const line = log.lines.filter((l) => l.evt === 'lark_download_refused').at(-1)!;
+    const line = log.lines.filter((l) => l.event === 'lark_download_refused').at(-1)!;
     expect(line).toMatchObject({ messageId });
     expect(line.declared).toBeUndefined();
     expect(line.seen as number).toBeLessThan(300_000);

@@ -75,7 +75,7 @@ describe('LarkMessenger', () => {
     const text = (fake.sent[0]!.content as { text: string }).text;
     expect(text).toContain('你好');
     expect(text).not.toContain('<at');
-    expect(log.lines.some((l) => l.evt === 'lark_card_rejected' && l.code === 230099)).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_card_rejected' && l.code === 230099)).toBe(true);
   });
 
   it('waits x-ogw-ratelimit-reset seconds on 429 and then delivers once', async () => {
@@ -106,7 +106,7 @@ describe('LarkMessenger', () => {
     expect((err as LarkApiError).code).toBe(230027);
     expect(fake.calls.filter((c) => c.path === '/open-apis/im/v1/messages')).toHaveLength(1);
     expect(waits).toHaveLength(0);
-    const line = log.lines.find((l) => l.evt === 'lark_send_failed');
+    const line = log.lines.find((l) => l.event === 'lark_send_failed');
     expect(line).toMatchObject({ code: 230027, chatId: CHAT, uuid: 'u-perm' });
     expect(JSON.stringify(log.lines)).not.toContain(fake.appSecret);
   });
@@ -170,7 +170,7 @@ describe('LarkMessenger: charts and files', () => {
     expect(fake.sent).toHaveLength(1);
     expect(tagsOf(fake.sent[0]!.content)).toEqual(['markdown']);
     expect(JSON.stringify(fake.sent[0]!.content)).toContain('县税务局');
-    expect(log.lines.some((l) => l.evt === 'lark_chart_rejected' && l.code === 230099)).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_chart_rejected' && l.code === 230099)).toBe(true);
   });
 
   it('a chart the platform cannot build (here: a spec without a type, refused by the fake’s checks) does not cost the message', async () => {
@@ -221,7 +221,7 @@ describe('LarkMessenger: charts and files', () => {
     expect(err).toBeInstanceOf(LarkApiError);
     expect(err.code).toBe(230001);
     expect(fake.sent).toHaveLength(0);
-    expect(log.lines.some((l) => l.evt === 'lark_send_failed' && l.msgType === 'file')).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_send_failed' && l.msgType === 'file')).toBe(true);
   });
 });
 
@@ -239,7 +239,7 @@ describe('LarkMessenger under the platform’s rate limits', () => {
       expect(limited.sentTo(CHAT)).toHaveLength(5);
       const refused = limited.calls.filter((c) => c.code === 230020 || c.status === 429);
       expect(refused.length).toBeGreaterThan(0);
-      expect(l.lines.filter((x) => x.evt === 'lark_retry').length).toBe(refused.length);
+      expect(l.lines.filter((x) => x.event === 'lark_retry').length).toBe(refused.length);
     } finally {
       await limited.close();
     }

@@ -228,7 +228,7 @@ describe('Lark webhook: messages', () => {
     await postEvent(url, ctx, m.body);
     const [reply] = await waitReplies(m.messageId);
     expect(decodeEntities(cardText(reply!))).toContain(HANDLER_ERROR_TEXT);
-    expect(log.lines.some((l) => l.evt === 'lark_handler_failed' && l.messageId === m.messageId)).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_handler_failed' && l.messageId === m.messageId)).toBe(true);
   });
 });
 
@@ -241,7 +241,7 @@ describe('Lark webhook: at-least-once delivery', () => {
     expect((await postRaw(url, body, headers)).status).toBe(200);
     await sentinel(chat);
     expect(repliesTo(m.messageId)).toHaveLength(1);
-    expect(log.lines.some((l) => l.evt === 'lark_duplicate_delivery' && l.messageId === m.messageId)).toBe(true);
+    expect(log.lines.some((l) => l.event === 'lark_duplicate_delivery' && l.messageId === m.messageId)).toBe(true);
   });
 
   it('answers once when Lark re-pushes the message under a new event_id', async () => {
@@ -267,7 +267,7 @@ describe('Lark webhook: at-least-once delivery', () => {
 });
 
 describe('Lark webhook: forged and replayed requests', () => {
-  const rejected = (reason: string) => log.lines.filter((l) => l.evt === 'lark_webhook_rejected' && l.reason === reason);
+  const rejected = (reason: string) => log.lines.filter((l) => l.event === 'lark_webhook_rejected' && l.reason === reason);
 
   it('drops a request signed with the wrong key: 401, no reply, logged', async () => {
     const chat = newChat();
