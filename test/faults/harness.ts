@@ -145,14 +145,14 @@ export async function startBot(opts: BotOptions): Promise<BotProcess> {
   };
 }
 
-/** JSON log lines of a bot's stderr with the given `evt` (or `event`). */
+/** JSON log lines of a bot's stderr whose `event` is the one given. */
 export function logLines(stderr: string, evt: string): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   for (const line of stderr.split('\n')) {
     if (!line.includes(evt)) continue;
     try {
       const o = JSON.parse(line) as Record<string, unknown>;
-      if (o.event === evt || o.event === evt) out.push(o);
+      if (o.event === evt) out.push(o);
     } catch {
       // not JSON
     }

@@ -119,7 +119,7 @@ describe('checkDurability', () => {
       expect(report.aofOff).toBe(true);
       const warned = log.lines.filter((l) => l.level === 40).map((l) => l.msg);
       expect(warned).toEqual(['redis persistence is off', 'redis may evict keys']);
-      expect(log.lines.filter((l) => l.level === 50).map((l) => l.evt)).toEqual(['redis_aof_off']);
+      expect(log.lines.filter((l) => l.level === 50).map((l) => l.event)).toEqual(['redis_aof_off']);
       // An RDB save schedule alone is persistence, but AOF off is still said loudly: a crash loses recent writes.
       await c.config('SET', 'save', '3600 1');
       await c.config('SET', 'maxmemory-policy', 'noeviction');
