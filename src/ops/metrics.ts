@@ -114,7 +114,10 @@ export function instrumentBot(bot: Bot, metrics: Metrics, now: () => number = ()
       metrics.eventIn('message');
       const started = now();
       let first = true;
+      // Keep what the outbox carries besides reply (the inbound event's idempotency key): without it a
+      // re-run after a crash would record a progress report twice.
       await bot.handle(message, {
+        ...out,
         async reply(reply) {
           await out.reply(reply);
           metrics.reply(first ? (now() - started) / 1000 : undefined);
