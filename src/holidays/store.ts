@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { followChanges } from '../redis/change-notes.js';
 import { z } from 'zod';
 
 /**
@@ -112,31 +113,8 @@ export function createHolidayStore(redis: Redis | Cluster, opts: { prefix?: stri
         return undefined;
       }
     },
-    async subscribe(onNote) {
-      const sub: Redis | Cluster = (redis as { duplicate(): Redis | Cluster }).duplicate();
-      sub.on('error', (err: Error) => log.warn({ event: 'holiday_sub_error', err: err }, 'subscriber connection error'));
-      let ready = 0;
-      sub.on('ready', () => {
-        ready += 1;
-        if (ready > 1) onNote(undefined);
-      });
-      sub.on('message', (ch: string, raw: string) => {
-        if (ch !== channel) return;
-        let note: HolidayNote;
-        try {
-          note = Note.parse(JSON.parse(raw));
-        } catch {
-          log.warn({ event: 'holiday_bad_note' }, 'malformed change note ignored');
-          return;
-        }
-        if (note.origin !== origin) onNote(note);
-      });
-      await sub.subscribe(channel);
-      return {
-        async close() {
-          await sub.quit().catch(() => sub.disconnect());
-        },
-      };
+    subscribe(onNote) {
+      return followChanges(redis, { channel, schema: Note, origin, log, what: 'holiday' }, onNote);
     },
   };
 }

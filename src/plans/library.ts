@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { followChanges } from '../redis/change-notes.js';
 import { z } from 'zod';
 import { MAX_FILE_BYTES } from '../doc/model.js';
 
@@ -180,34 +181,8 @@ export function createPlanLibrary(redis: Redis | Cluster, opts: PlanLibraryOptio
     async version() {
       return Number((await redis.get(versionKey)) ?? 0);
     },
-    async subscribe(onNote) {
-      // A subscribed connection can run nothing else: a connection of its own.
-      const sub: Redis | Cluster = (redis as { duplicate(): Redis | Cluster }).duplicate();
-      sub.on('error', (err: Error) => log.warn({ event: 'plan_library_sub_error', err: err }, 'subscriber connection error'));
-      let ready = 0;
-      sub.on('ready', () => {
-        ready += 1;
-        // ioredis resubscribes by itself; whatever was published meanwhile is lost.
-        if (ready > 1) onNote(undefined);
-      });
-      sub.on('message', (ch: string, raw: string) => {
-        if (ch !== channel) return;
-        let note: ChangeNote;
-        try {
-          note = Note.parse(JSON.parse(raw));
-        } catch {
-          log.warn({ event: 'plan_library_bad_note' }, 'malformed change note ignored');
-          return;
-        }
-        if (note.origin !== origin) onNote(note);
-      });
-      await sub.subscribe(channel);
-      log.info({ event: 'plan_library_subscribed', channel }, 'listening for plan changes');
-      return {
-        async close() {
-          await sub.quit().catch(() => sub.disconnect());
-        },
-      };
+    subscribe(onNote) {
+      return followChanges(redis, { channel, schema: Note, origin, log, what: 'plan_library' }, onNote);
     },
   };
 }
