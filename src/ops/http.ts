@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { listenBounded } from '../net/listen.js';
 import type { Logger } from 'pino';
 import type { Readiness } from './health.js';
 import type { Metrics } from './metrics.js';
@@ -104,19 +104,9 @@ export interface OpsServer {
 
 /** A listener for the routes alone (ws mode, where no webhook owns PORT). */
 export async function startOpsServer(opts: { routes: Routes; port: number; host?: string; log: Logger }): Promise<OpsServer> {
-  const server = createServer((req, res) => {
+  const { server, port } = await listenBounded((req, res) => {
     if (!opts.routes(req, res)) text(res, 404, 'not found\n');
-  });
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  }, opts.port, opts.host);
   opts.log.info({ event: 'ops_http_listening', port }, 'health and metrics listening');
   return {
     port,

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage as HttpRequest, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage as HttpRequest, Server, ServerResponse } from 'node:http';
+import { listenBounded } from '../../net/listen.js';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import { BackpressureError } from './dispatch.js';
@@ -194,18 +194,7 @@ export function createWebhookHandler(opts: WebhookOptions): (req: HttpRequest, r
 }
 
 export async function startWebhook(opts: WebhookOptions): Promise<WebhookServer> {
-  const server = createServer(createWebhookHandler(opts));
-  // Slow-loris bound: Lark sends small bodies quickly.
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { server, port } = await listenBounded(createWebhookHandler(opts), opts.port, opts.host);
   opts.log.info({ event: 'lark_webhook_listening', port, path: opts.path }, 'webhook listening');
   return {
     port,
