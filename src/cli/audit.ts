@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../config.js';
 import { auditCsv, auditXlsx } from '../audit/export.js';
 import { createAuditLog, type AuditEntry } from '../audit/log.js';
-import { redactUrl } from '../log.js';
-import { createRedis, redisTargetFromConfig, type AnyRedis } from '../redis/connection.js';
-import { DEFAULT_LOCAL_URL, pingRedis } from '../redis/ensure.js';
+import { type AnyRedis } from '../redis/connection.js';
 import { readArgs, usageError } from './args.js';
 import { chooseFormat } from './format.js';
 import { writeFileAtomic, type CliIO } from './io.js';
+import { connectCli } from './redis.js';
 
 /**
  * `cli audit [--format xlsx|csv|json] [--out FILE] [--tenant T] [--limit N]`:
@@ -80,27 +78,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const limit = values.limit === undefined ? MAX_ENTRIES : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ENTRIES) return usage(`--limit 应为 1 到 ${MAX_ENTRIES} 的整数 / --limit must be 1..${MAX_ENTRIES}`);
 
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      io.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
   const prefix = values.prefix?.trim() || 'duban';
-  const target = redisTargetFromConfig(config.redis, DEFAULT_LOCAL_URL)!;
-  if (target.kind === 'standalone') {
-    const ping = await pingRedis(target.url, 2000);
-    if (!ping.ok) {
-      io.stderr.write(`无法连接 Redis（${redactUrl(target.url)}：${ping.error}）。审计日志存在 Redis 中：请设置 REDIS_URL，或先启动督办。\n`);
-      io.log.warn({ event: 'cli.audit.no_redis', url: redactUrl(target.url), error: ping.error }, 'redis unavailable');
-      return 3;
-    }
-  }
-  const conns = createRedis(target, { log: io.log, name: 'duban-cli' });
+  const connected = await connectCli(io, { command: 'audit', why: '审计日志存在 Redis 中：请设置 REDIS_URL，或先启动督办。' });
+  if (typeof connected === 'number') return connected;
+  const { conns } = connected;
   try {
     const audit = createAuditLog(conns.client, { prefix, log: io.log });
     const tenants = values.tenant ? [values.tenant] : await auditTenants(conns.client, prefix);

@@ -1,14 +1,12 @@
 import { staticNotices, type HolidayNotice } from '../calendar/notice.js';
 import { setNoticeProvider, yearHolidays } from '../calendar/workdays.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { redactUrl } from '../log.js';
 import { createHolidayBook } from '../holidays/book.js';
 import { readNoticeSet } from '../holidays/files.js';
 import { SOURCE_LABEL, ranges } from '../holidays/replies.js';
 import { createHolidayStore } from '../holidays/store.js';
-import { createRedis, redisTargetFromConfig } from '../redis/connection.js';
-import { DEFAULT_LOCAL_URL, pingRedis } from '../redis/ensure.js';
 import type { CliIO } from './io.js';
+import { connectCli } from './redis.js';
 import { EXIT, readArgs, usageError } from './args.js';
 
 /**
@@ -111,17 +109,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function connect(io: CliIO, quiet: boolean) {
-  const config = loadConfig(io.env);
-  const target = redisTargetFromConfig(config.redis, DEFAULT_LOCAL_URL)!;
-  if (target.kind === 'standalone') {
-    const ping = await pingRedis(target.url, 2000);
-    if (!ping.ok) {
-      if (!quiet) io.stderr.write(`无法连接 Redis（${redactUrl(target.url)}：${ping.error}）。请先启动督办，或设置 REDIS_URL。\n`);
-      io.log.warn({ event: 'cli.holidays.no_redis', url: redactUrl(target.url), error: ping.error }, 'redis unavailable');
-      return undefined;
-    }
-  }
-  return createRedis(target, { log: io.log, name: 'duban-cli' });
+  const connected = await connectCli(io, { command: 'holidays', why: '请先启动督办，或设置 REDIS_URL。', quiet });
+  return typeof connected === 'number' ? undefined : connected.conns;
 }
 
 /** Notices imported into Redis, when Redis answers (the CLI works without it). */

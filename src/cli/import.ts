@@ -1,15 +1,13 @@
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { createAuditLog } from '../audit/log.js';
-import { ConfigError, expandPlanFiles, loadConfig } from '../config.js';
-import { redactUrl } from '../log.js';
+import { expandPlanFiles, } from '../config.js';
 import type { PlanDocument } from '../plan/schema.js';
 import { planFigures } from '../plans/diff.js';
 import { createPlanLibrary, libraryName, LibraryInputError } from '../plans/library.js';
-import { createRedis, redisTargetFromConfig } from '../redis/connection.js';
-import { DEFAULT_LOCAL_URL, pingRedis } from '../redis/ensure.js';
 import { scanTenants } from '../../jobs/weekly-tenants.js';
 import type { CliIO } from './io.js';
+import { connectCli } from './redis.js';
 import { readArgs, usageError } from './args.js';
 import { EXIT_PARTIAL, ingestFiles, reportLoad } from './plans.js';
 
@@ -25,8 +23,6 @@ import { EXIT_PARTIAL, ingestFiles, reportLoad } from './plans.js';
 
 const EXIT_OK = 0;
 const EXIT_INPUT = 1;
-const EXIT_USAGE = 2;
-const EXIT_UNAVAILABLE = 3;
 
 export const IMPORT_HELP = [
   '用法 / usage: npm run -s cli -- import <文件…> | --list | --remove <文件名>',
@@ -90,27 +86,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   loaded.documents.forEach((doc, i) => checked.push({ name: libraryName(doc.file), data: loaded.bytes[i]!, doc }));
   if (positionals.length > 0 && checked.length === 0) return EXIT_INPUT;
 
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      io.stderr.write(`${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
-  }
   const prefix = values.prefix?.trim() || 'duban';
-  const target = redisTargetFromConfig(config.redis, DEFAULT_LOCAL_URL)!;
-  if (target.kind === 'standalone') {
-    const ping = await pingRedis(target.url, 2000);
-    if (!ping.ok) {
-      io.stderr.write(`无法连接 Redis（${redactUrl(target.url)}：${ping.error}）。导入的文件保存在 Redis 中：请先启动督办（npm start 会自动寻找或启动 Redis），或设置 REDIS_URL。\n`);
-      io.log.warn({ event: 'cli.import.no_redis', url: redactUrl(target.url), error: ping.error }, 'redis unavailable');
-      return EXIT_UNAVAILABLE;
-    }
-  }
-  const conns = createRedis(target, { log: io.log, name: 'duban-cli' });
+  const connected = await connectCli(io, { command: 'import', why: '导入的文件保存在 Redis 中：请先启动督办（npm start 会自动寻找或启动 Redis），或设置 REDIS_URL。' });
+  if (typeof connected === 'number') return connected;
+  const { config, conns } = connected;
   try {
     const library = createPlanLibrary(conns.client, { prefix, log: io.log, now: () => io.clock.now() });
 

@@ -1,19 +1,17 @@
 import { resolve } from 'node:path';
-import { ConfigError, expandPlanFiles, loadConfig } from '../config.js';
+import { ConfigError, expandPlanFiles, } from '../config.js';
 import { exportCsv } from '../ledger/export/csv.js';
 import { exportMarkdown } from '../ledger/export/markdown.js';
 import { exportXlsx } from '../ledger/export/xlsx.js';
 import type { DocumentRows } from '../ledger/rows.js';
 import { loadServedPlans } from '../plans/served.js';
 import { createProgressStore } from '../progress/store.js';
-import { createRedis, redisTargetFromConfig } from '../redis/connection.js';
-import { DEFAULT_LOCAL_URL, pingRedis } from '../redis/ensure.js';
-import { redactUrl } from '../log.js';
 import { gatherSummary } from '../summary/gather.js';
 import { liveLedgerRows } from '../summary/ledger.js';
 import { unitNames } from '../summary/units.js';
 import { scanTenants } from '../../jobs/weekly-tenants.js';
 import { writeFileAtomic, type CliIO } from './io.js';
+import { connectCli } from './redis.js';
 import { readArgs, usageError } from './args.js';
 import { chooseFormat } from './format.js';
 
@@ -30,7 +28,6 @@ type Format = (typeof FORMATS)[number];
 const EXIT_OK = 0;
 const EXIT_INPUT = 1;
 const EXIT_USAGE = 2;
-const EXIT_UNAVAILABLE = 3;
 
 /** Progress keys' namespace, as the bot writes them (createProgressStore's default). */
 const STORE_PREFIX = 'duban';
@@ -76,31 +73,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!format) return usage(io, `不支持的格式：${values.format}（可选 ${FORMATS.join('、')}） / unsupported format`);
   if (format === 'xlsx' && values.out === undefined) return usage(io, 'xlsx 格式必须用 --out 指定输出文件 / xlsx needs --out FILE');
 
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      io.stderr.write(`${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
-  }
-
   const prefix = values.prefix?.trim() || STORE_PREFIX;
-  const target = redisTargetFromConfig(config.redis, DEFAULT_LOCAL_URL)!;
-  if (target.kind === 'standalone') {
-    const ping = await pingRedis(target.url, 2000);
-    if (!ping.ok) {
-      io.stderr.write(
-        `无法连接 Redis（${redactUrl(target.url)}：${ping.error}）。实时台账需要读取进展记录：请先启动督办（npm start 会自动寻找或启动 Redis），或设置 REDIS_URL。` +
-          '只需要计划台账（不含进展）时可用：npm run -s cli -- parse <文件> --format xlsx --out 台账.xlsx\n',
-      );
-      io.log.warn({ event: 'cli.ledger.no_redis', url: redactUrl(target.url), error: ping.error }, 'redis unavailable');
-      return EXIT_UNAVAILABLE;
-    }
-  }
-  const conns = createRedis(target, { log: io.log, name: 'duban-cli' });
+  const connected = await connectCli(io, {
+    command: 'ledger',
+    why:
+      '实时台账需要读取进展记录：请先启动督办（npm start 会自动寻找或启动 Redis），或设置 REDIS_URL。' +
+      '只需要计划台账（不含进展）时可用：npm run -s cli -- parse <文件> --format xlsx --out 台账.xlsx',
+  });
+  if (typeof connected === 'number') return connected;
+  const { config, conns } = connected;
   try {
     let files: string[];
     try {

@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Ledger } from '../plan/schema.js';
 import { exportCsv } from '../ledger/export/csv.js';
 import { exportJson } from '../ledger/export/json.js';
